@@ -1,0 +1,233 @@
+"""Video in, as the phone meant it: display rotation applied, every frame's own timestamp,
+frames streamed one at a time (memory does not grow with clip length).
+
+PyAV (FFmpeg) decodes everything phones write, HEVC .MOV included.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from ..errors import VideoError
+
+#: variable frame rate: the frame intervals differ from their median by more than this share
+VFR_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What footcam knows about a clip before decoding its pictures."""
+
+    path: str
+    name: str
+    size_bytes: int
+    sha256: str
+    container: str
+    codec: str
+    stored_wh: tuple[int, int]
+    display_rotation_deg: int       # counter-clockwise rotation the display matrix asks for
+    display_wh: tuple[int, int]     # size after the display rotation
+    fps: float                      # mean frame rate from the timestamps (frames-1)/span
+    nominal_fps: float              # the container's average rate
+    variable_frame_rate: bool
+    duration_s: float
+    n_frames: int
+    time_s: tuple[float, ...]       # every frame's presentation time, from the first frame
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("time_s")
+        d["stored_wh"] = list(self.stored_wh)
+        d["display_wh"] = list(self.display_wh)
+        return d
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while b := f.read(chunk):
+            h.update(b)
+    return h.hexdigest()
+
+
+def _open(path: Path):
+    import av
+
+    if not path.exists():
+        raise VideoError("file not found", path)
+    if path.is_dir():
+        raise VideoError("is a folder, expected a video file", path)
+    if not os.access(path, os.R_OK):
+        raise VideoError("cannot be read (permission denied)", path)
+    size = path.stat().st_size
+    if size == 0:
+        raise VideoError("empty file (0 bytes), expected a video", path)
+    try:
+        return av.open(str(path))
+    except av.error.InvalidDataError:
+        raise VideoError("not a video file: FFmpeg found no recognisable container "
+                         "(a text or damaged file with a video extension?)", path) from None
+    except av.error.FFmpegError as e:
+        raise VideoError(f"cannot be opened as a video: {_ffmpeg_msg(e)}", path) from None
+
+
+def _ffmpeg_msg(e) -> str:
+    s = getattr(e, "strerror", None) or str(e)
+    return s.split(":")[-1].strip() if ":" in s and "'" in s else s
+
+
+def _video_stream(container, path: Path):
+    if not container.streams.video:
+        kinds = sorted({s.type for s in container.streams})
+        if not kinds:
+            raise VideoError("no video stream: the file holds no streams at all "
+                             "(an empty or unfinished recording?)", path)
+        raise VideoError(f"no video stream (the file holds {', '.join(kinds)} only)", path)
+    s = container.streams.video[0]
+    if s.codec_context is None or not s.codec_context.name:
+        raise VideoError("video stream with an unknown codec", path)
+    return s
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Read the container and every packet's timestamp (no picture decoding)."""
+    import av
+
+    path = Path(path)
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        tb = float(s.time_base)
+        pts = []
+        try:
+            for pk in c.demux(s):
+                if pk.pts is not None and pk.size > 0:
+                    pts.append(pk.pts)
+        except av.error.FFmpegError as e:
+            if not pts:
+                raise VideoError(f"cannot read video packets: {_ffmpeg_msg(e)}", path) from None
+        if not pts:
+            raise VideoError("the video stream holds no frames", path)
+        listed = int(s.frames or 0)
+        if listed > len(pts) + 1:
+            raise VideoError(f"truncated or damaged: the container lists {listed} frames but only "
+                             f"{len(pts)} can be read", path)
+        # the display rotation lives in the frames' side data: decode the first frame for it
+        rotation = _first_frame_rotation(path)
+        pts_sorted = np.unique(np.asarray(pts, dtype=np.int64))
+        t = (pts_sorted - pts_sorted[0]) * tb
+        n = len(t)
+        w, h = s.codec_context.width, s.codec_context.height
+        if w <= 0 or h <= 0:
+            raise VideoError(f"video stream reports no picture size ({w}x{h})", path)
+        rot = int(round(rotation / 90.0)) * 90 % 360
+        disp = (h, w) if rot in (90, 270) else (w, h)
+        nominal = float(s.average_rate) if s.average_rate else float("nan")
+        if n > 1:
+            dt = np.diff(t)
+            med = float(np.median(dt))
+            fps = (n - 1) / float(t[-1] - t[0])
+            vfr = bool(np.any(np.abs(dt - med) > VFR_TOLERANCE * med))
+            duration = float(t[-1] - t[0]) + med
+        else:
+            fps = nominal
+            vfr = False
+            duration = 1.0 / nominal if nominal and nominal > 0 else 0.0
+        return VideoInfo(
+            path=str(path.resolve()), name=path.name, size_bytes=path.stat().st_size,
+            sha256=sha256_file(path), container=c.format.name, codec=s.codec_context.name,
+            stored_wh=(w, h), display_rotation_deg=rot, display_wh=disp, fps=float(fps),
+            nominal_fps=nominal, variable_frame_rate=vfr, duration_s=duration, n_frames=n,
+            time_s=tuple(float(x) for x in t),
+        )
+
+
+def _first_frame_rotation(path: Path) -> float:
+    import av
+
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        try:
+            for frame in c.decode(s):
+                return float(getattr(frame, "rotation", 0) or 0)
+        except av.error.FFmpegError as e:
+            raise VideoError(f"cannot decode the first frame: {_ffmpeg_msg(e)}", path) from None
+    raise VideoError("no frame could be decoded", path)
+
+
+def upright(img: np.ndarray, rotation_ccw_deg: int) -> np.ndarray:
+    """Rotate a picture counter-clockwise by a multiple of 90°."""
+    k = (int(rotation_ccw_deg) // 90) % 4
+    return np.ascontiguousarray(np.rot90(img, k=k)) if k else img
+
+
+def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(index, time_s, rgb)`` for every frame, upright, one at a time.
+
+    ``extra_rotation_ccw_deg`` turns pictures that are rotated without metadata. ``time_s`` is
+    the frame's own presentation time from the first frame (never index / rounded fps).
+    Frames whose timestamps do not increase (broken muxers) are dropped.
+    """
+    import av
+
+    path = Path(info.path)
+    rot = (info.display_rotation_deg + extra_rotation_ccw_deg) % 360
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        s.thread_type = "AUTO"
+        tb = float(s.time_base)
+        t0 = None
+        last = -np.inf
+        i = 0
+        try:
+            for frame in c.decode(s):
+                if frame.pts is None:
+                    continue
+                if t0 is None:
+                    t0 = frame.pts
+                t = (frame.pts - t0) * tb
+                if t <= last:
+                    continue
+                last = t
+                img = frame.to_ndarray(format="rgb24")
+                yield i, float(t), upright(img, rot)
+                i += 1
+        except av.error.FFmpegError as e:
+            if i == 0:
+                raise VideoError(f"cannot decode video frames: {_ffmpeg_msg(e)}", path) from None
+            # a truncated tail: keep what was decoded; the caller compares counts and warns
+            return
+
+
+def sample_frames(info: VideoInfo, n: int = 6, extra_rotation_ccw_deg: int = 0) -> list[tuple[float, np.ndarray]]:
+    """``n`` upright frames spread over the clip (seeking, not decoding everything)."""
+    import av
+
+    path = Path(info.path)
+    times = np.asarray(info.time_s)
+    if len(times) == 0:
+        return []
+    targets = np.unique(times[np.linspace(0, len(times) - 1, min(n, len(times))).round().astype(int)])
+    rot = (info.display_rotation_deg + extra_rotation_ccw_deg) % 360
+    out = []
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        tb = float(s.time_base)
+        start = s.start_time or 0
+        for target in targets:
+            try:
+                c.seek(int(start + target / tb), stream=s, backward=True, any_frame=False)
+                for frame in c.decode(s):
+                    if frame.pts is None:
+                        continue
+                    t = (frame.pts - start) * tb
+                    if t + 1e-6 >= target:
+                        out.append((float(t), upright(frame.to_ndarray(format="rgb24"), rot)))
+                        break
+            except av.error.FFmpegError:
+                continue
+    return out
