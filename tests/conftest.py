@@ -1,16 +1,13 @@
-"""Shared fixtures: where ../shared is, and skips with a clear reason when it is not there."""
+"""Shared fixtures: where ../shared is, skips with a clear reason when it is not there, and
+one cached analysis per clip for the end-to-end tests."""
 from __future__ import annotations
 
-import os
+import functools
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FOOTCAM_SHARED", REPO.parent / "shared"))
-SYNTH = SHARED / "data" / "synth"
-REAL = SHARED / "data" / "real"
-FEET = SHARED / "data" / "feet"
+from helpers import FEET, REAL, SYNTH
 
 
 def _need(path: Path) -> Path:
@@ -32,3 +29,22 @@ def real_dir() -> Path:
 @pytest.fixture(scope="session")
 def feet_dir() -> Path:
     return _need(FEET)
+
+
+@functools.lru_cache(maxsize=None)
+def _analyse(path: str, opts: tuple):
+    from footcam.config import Config
+    from footcam.pipeline import analyze_video
+
+    cfg = Config().with_options(**{k: dict(v) for k, v in opts}) if opts else Config()
+    return analyze_video(path, cfg)
+
+
+@pytest.fixture(scope="session")
+def analyse():
+    """analyse(path, section={...}) -> Analysis, cached for the whole session."""
+    def run(path, **opts):
+        _need(Path(path))
+        key = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in opts.items()))
+        return _analyse(str(path), key)
+    return run

@@ -27,7 +27,9 @@ class VideoConfig:
 @dataclass(frozen=True)
 class PoseConfig:
     model: str = "full"                  # a model name from `footcam models list`, or a .task path
-    num_poses: int = 2                   # people the landmarker may return per frame
+    #: people the landmarker may return per frame; 0 = as many as the survey of sample frames
+    #: sees (1 when the clip shows one person: faster, and tracks that person more reliably)
+    num_poses: int = 0
     min_pose_detection_confidence: float = 0.5
     min_pose_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
@@ -35,8 +37,8 @@ class PoseConfig:
     person: str = "auto"
 
     def __post_init__(self):
-        if not 1 <= int(self.num_poses) <= 10:
-            raise ConfigError(f"num_poses must be 1..10, got {self.num_poses}")
+        if not 0 <= int(self.num_poses) <= 10:
+            raise ConfigError(f"num_poses must be 0 (auto) or 1..10, got {self.num_poses}")
         for f in ("min_pose_detection_confidence", "min_pose_presence_confidence", "min_tracking_confidence"):
             v = getattr(self, f)
             if not 0.0 <= float(v) <= 1.0:

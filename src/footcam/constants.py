@@ -83,7 +83,9 @@ VIEWS: tuple[str, ...] = (VIEW_SIDE, VIEW_FRONT, VIEW_BACK, VIEW_OBLIQUE, VIEW_U
 VIEW_SUPPORTS: dict[str, tuple[str, ...]] = {
     VIEW_SIDE: SAGITTAL_COLUMNS,
     VIEW_FRONT: TRANSVERSE_COLUMNS,
-    VIEW_BACK: TRANSVERSE_COLUMNS,
+    # from behind, MediaPipe's world model points the toes toward the camera (foot progression
+    # off by ~160 deg on the rendered back view): the foot-axis angles are not reported
+    VIEW_BACK: FRONTAL_CENTRAL,
     VIEW_OBLIQUE: TRANSVERSE_COLUMNS,
     VIEW_UNKNOWN: (),
 }

@@ -1,0 +1,201 @@
+"""analyze_video(path, config) -> Analysis: wires the stages, nothing else.
+
+video in → pose (follow one person) → clean → bouts/view → angles.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .config import Config
+from .errors import NoPersonError, VideoError
+from .kinematics.clean import CleanResult, clean_pose
+from .kinematics.view import classify_bouts
+from .kinematics.tables import angles_table
+from .types import Bout, PoseSequence
+from .video.reader import VideoInfo, iter_frames, probe, sample_frames
+
+#: frames sampled over the clip to find the rotation of a picture rotated without metadata
+SURVEY_FRAMES = 6
+#: below this share of frames with an upright person, other rotations are tried
+UPRIGHT_MIN = 0.5
+#: people tracked at once when several are in view
+MULTI_POSES = 2
+#: fewer frames than this cannot hold a step
+MIN_FRAMES = 2
+#: warn when the followed person's body is smaller than this in pixels (shoulder→ankle)
+SMALL_PERSON_PX = 200
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Analysis:
+    """Everything one clip's analysis produced; the writers in ``report`` turn it into files."""
+
+    video: VideoInfo
+    config: Config
+    model: dict
+    rotation: dict
+    selection: dict
+    raw: PoseSequence
+    clean: CleanResult
+    bouts: list[Bout]
+    angles: pd.DataFrame
+    availability: dict
+    warnings: list[str] = field(default_factory=list)
+    timing_s: dict = field(default_factory=dict)
+    footcam_version: str = __version__
+
+    @property
+    def pose(self) -> PoseSequence:
+        return self.clean.pose
+
+
+def _log_none(msg: str) -> None:
+    pass
+
+
+def analyze_video(path: str | Path, config: Config | None = None, *, progress: Progress | None = None,
+                  log: Callable[[str], None] = _log_none) -> Analysis:
+    """Run the whole per-clip analysis. Raises FootcamError subclasses on bad input."""
+    from .pose.models import resolve_model
+    from .pose.survey import survey
+    from .pose.tracking import select_person
+
+    config = config or Config()
+    path = Path(path)
+    timing = {}
+    t0 = time.perf_counter()
+    warnings: list[str] = []
+    info = probe(path)
+    if info.n_frames < MIN_FRAMES:
+        raise VideoError(f"only {info.n_frames} frame: a walking clip needs at least a second of "
+                         f"video", path)
+    model = resolve_model(config.pose.model, log=log)
+
+    # --- pose, orientation, people -------------------------------------------------------------
+    # One VIDEO-mode pass at the stored orientation with single-pose tracking (the fastest, and
+    # on a one-person clip the most reliable). Only when it shows a problem is work redone:
+    # a person rarely upright → find the rotation on sample frames and redo the pass; several
+    # people taking turns in the single-pose track → redo it with multi-pose tracking so that
+    # the walker can be followed throughout.
+    rot_cfg = config.video.rotate
+    extra = 0 if rot_cfg == "auto" else (360 - int(rot_cfg)) % 360   # --rotate is clockwise
+    num_poses = config.pose.num_poses or 1
+    rotation = {"display_matrix_ccw_deg": info.display_rotation_deg, "mode": rot_cfg}
+    passes = []
+    t1 = time.perf_counter()
+    tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+    passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses, "why": "first pass"})
+    if rot_cfg == "auto" and _upright_rate(tracker, len(time_s)) < UPRIGHT_MIN:
+        sv = survey([img for _, img in sample_frames(info, SURVEY_FRAMES)], model.path)
+        rotation["survey"] = sv.to_dict()
+        if sv.rotation_ccw_deg:
+            extra = sv.rotation_ccw_deg
+            warnings.append(f"the picture is rotated without metadata: turned it {extra} deg "
+                            f"counter-clockwise to make the person upright (use --rotate to force)")
+            tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+            passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
+                           "why": "person not upright: picture rotated without metadata"})
+    if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s) >= 2:
+        num_poses = MULTI_POSES
+        tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+        passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
+                       "why": "several people took turns in the single-pose track"})
+    rotation["passes"] = passes
+    rotation["content_ccw_deg"] = extra
+    rotation["total_ccw_deg"] = (info.display_rotation_deg + extra) % 360
+    w, h = info.display_wh
+    wh = (h, w) if extra in (90, 270) else (w, h)
+    rotation["analysed_wh"] = list(wh)
+    if len(time_s) < info.n_frames:
+        warnings.append(f"only {len(time_s)} of {info.n_frames} frames could be decoded")
+    if len(time_s) < MIN_FRAMES:
+        raise VideoError(f"only {len(time_s)} decodable frame(s)", path)
+    timing["decode_and_pose"] = time.perf_counter() - t1
+    sel = select_person(tracker, time_s, wh, config.pose.person, str(path))
+    raw = sel.pose
+    n_det = int(raw.detected.sum())
+    if n_det == 0:
+        raise NoPersonError(f"no person visible in {len(time_s)} of {len(time_s)} frames", path)
+    if sel.people_seen > 1:
+        warnings.append(f"{sel.people_seen} people in view at once; followed track {sel.track} "
+                        f"({sel.reason}); use --person N to choose another")
+    missing = len(time_s) - n_det
+    if missing / len(time_s) > 0.2:
+        warnings.append(f"the followed person was found in only {n_det} of {len(time_s)} frames")
+
+    # --- clean, bouts, angles -----------------------------------------------------------------
+    t2 = time.perf_counter()
+    clean = clean_pose(raw, config.clean)
+    bouts = classify_bouts(clean.pose)
+    angles, availability = angles_table(clean.pose, bouts)
+    timing["clean_and_angles"] = time.perf_counter() - t2
+
+    size = np.nanmedian(_shoulder_to_ankle_px(clean.pose))
+    if np.isfinite(size) and size < SMALL_PERSON_PX:
+        warnings.append(f"the person is small in the picture ({size:.0f} px shoulder to ankle; "
+                        f"{SMALL_PERSON_PX}+ px recommended): angles are less precise")
+    if any(b.view == "oblique" for b in bouts):
+        warnings.append("oblique view in part of the clip: sagittal angles (ankle, knee, hip, "
+                        "trunk) need a side view, pelvic rotation and foot progression a front "
+                        "or back view")
+    timing["total"] = time.perf_counter() - t0
+    return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
+                    selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean, bouts=bouts, angles=angles,
+                    availability=availability, warnings=warnings, timing_s=timing)
+
+
+def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_poses: int,
+               progress: Progress | None):
+    """Decode every frame and run the landmarker in VIDEO mode; link detections into tracks."""
+    from .pose.landmarker import PoseLandmarker
+    from .pose.survey import distinct
+    from .pose.tracking import Tracker
+
+    tracker = Tracker()
+    times: list[float] = []
+    pc = config.pose
+    with PoseLandmarker(model_path, video=True, num_poses=num_poses,
+                        min_pose_detection_confidence=pc.min_pose_detection_confidence,
+                        min_pose_presence_confidence=pc.min_pose_presence_confidence,
+                        min_tracking_confidence=pc.min_tracking_confidence) as lm:
+        for i, t, img in iter_frames(info, extra_rot):
+            times.append(t)
+            dets = lm.detect(img, t)
+            tracker.update(i, t, distinct(dets) if len(dets) > 1 else dets)
+            if progress:
+                progress(i + 1, info.n_frames)
+    return tracker, np.asarray(times)
+
+
+def _upright_rate(tracker, n_frames: int) -> float:
+    """Share of frames in which some tracked person stands upright (shoulders above ankles)."""
+    from .pose.survey import is_upright
+
+    frames = {f for tr in tracker.tracks for f, d in zip(tr.frames, tr.detections) if is_upright(d)}
+    return len(frames) / max(n_frames, 1)
+
+
+def _shoulder_to_ankle_px(pose: PoseSequence) -> np.ndarray:
+    from .kinematics.view import body_height_px
+
+    return body_height_px(pose.image_xy)
+
+
+def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None = None, *,
+                   progress: Progress | None = None,
+                   log: Callable[[str], None] = _log_none) -> Analysis:
+    """Analyse one clip and write its complete output folder (atomically)."""
+    from .report.files import write_analysis
+
+    analysis = analyze_video(path, config, progress=progress, log=log)
+    write_analysis(analysis, Path(out_dir))
+    return analysis

@@ -1,0 +1,141 @@
+"""Writing a clip's output folder: angles.csv, landmarks.csv, analysis.json.
+
+The folder is assembled under a temporary name beside the target and renamed into place at the
+end, so a folder with the final name is always complete; analysis.json is the last file in it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..constants import LANDMARK_NAMES, N_LANDMARKS
+from ..errors import OutputError
+
+ANALYSIS_SCHEMA_VERSION = "1.0"
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        v = float(x)
+        return None if not math.isfinite(v) else v
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, Path):
+        return str(x)
+    return x
+
+
+def dumps(obj) -> str:
+    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def staged_dir(out_dir: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``out_dir``; on success it replaces ``out_dir``."""
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
+        os.chmod(tmp, 0o755)
+    except OSError as e:
+        raise OutputError(f"cannot write the output folder: {e.strerror or e}", out_dir) from None
+    try:
+        yield tmp
+        old = None
+        if out_dir.exists():
+            old = parent / f".{out_dir.name}.old-{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write the output folder: {e.strerror or e}", out_dir) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def landmarks_frame(analysis) -> pd.DataFrame:
+    """Long table: one row per frame and landmark, cleaned and raw values side by side."""
+    raw, cl = analysis.raw, analysis.pose
+    n = raw.n_frames
+    rep = lambda a: np.repeat(a, N_LANDMARKS)  # noqa: E731
+    tile = lambda a: np.tile(a, n)  # noqa: E731
+    df = pd.DataFrame({
+        "frame": rep(np.arange(n)), "time_s": rep(raw.time_s),
+        "landmark_id": tile(np.arange(N_LANDMARKS)), "landmark": tile(np.array(LANDMARK_NAMES)),
+        "x_px": cl.image_xy[..., 0].ravel(), "y_px": cl.image_xy[..., 1].ravel(),
+        "world_x_m": cl.world_xyz[..., 0].ravel(), "world_y_m": cl.world_xyz[..., 1].ravel(),
+        "world_z_m": cl.world_xyz[..., 2].ravel(),
+        "visibility": raw.visibility.ravel(), "presence": raw.presence.ravel(),
+        "raw_x_px": raw.image_xy[..., 0].ravel(), "raw_y_px": raw.image_xy[..., 1].ravel(),
+        "raw_world_x_m": raw.world_xyz[..., 0].ravel(), "raw_world_y_m": raw.world_xyz[..., 1].ravel(),
+        "raw_world_z_m": raw.world_xyz[..., 2].ravel(),
+        "leg_swap_fixed": rep(analysis.clean.swapped.astype(int)),
+    })
+    return df
+
+
+def analysis_dict(analysis) -> dict:
+    v = analysis.video
+    return {
+        "schema_version": ANALYSIS_SCHEMA_VERSION,
+        "footcam_version": analysis.footcam_version,
+        "source": {"name": v.name, "path": v.path, "size_bytes": v.size_bytes, "sha256": v.sha256},
+        "video": {**v.to_dict(), "rotation": analysis.rotation},
+        "model": analysis.model,
+        "config": analysis.config.to_dict(),
+        "person": analysis.selection,
+        "frames": {"total": analysis.raw.n_frames,
+                   "with_pose": int(analysis.raw.detected.sum()),
+                   "with_pose_after_cleaning": int(analysis.pose.detected.sum())},
+        "cleaning": analysis.clean.to_dict(),
+        "bouts": [b.to_dict(analysis.raw.time_s) for b in analysis.bouts],
+        "angles_available": analysis.availability,
+        "warnings": list(analysis.warnings),
+        "timing_s": {k: round(x, 3) for k, x in analysis.timing_s.items()},
+    }
+
+
+def write_analysis(analysis, out_dir: Path) -> Path:
+    """Write the clip's folder atomically and return its path."""
+    out_dir = Path(out_dir)
+    with staged_dir(out_dir) as tmp:
+        analysis.angles.to_csv(tmp / "angles.csv", index=False, float_format="%.4f")
+        landmarks_frame(analysis).to_csv(tmp / "landmarks.csv", index=False, float_format="%.5f")
+        (tmp / "analysis.json").write_text(dumps(analysis_dict(analysis)), encoding="utf-8")
+    return out_dir

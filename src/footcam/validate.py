@@ -1,0 +1,178 @@
+"""Accuracy against ground truth: run the whole pipeline on rendered clips with truth files.
+
+A folder of clips in synthwalk's format (``<name>.mp4`` with ``<name>.truth.csv``,
+``<name>.json`` and optionally ``<name>.events.csv`` beside it, in any sub-folder) is analysed clip
+by clip. For every angle and side: RMSE, bias (estimate − truth), Pearson r and the share of
+truth frames that got a value, for footcam and, computed in the same run on the same clips, for
+the raw-MediaPipe baseline (the same angle formulas on MediaPipe's uncleaned landmarks), so every
+improvement is a ratio against it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .constants import LANDMARK_NAMES, LEG_PAIRS, SAGITTAL_COLUMNS, TRANSVERSE_COLUMNS, VIEW_SIDE
+from .errors import FootcamError
+
+#: which angles are scored in which view (the others are NaN by design)
+SCORED = {"side": SAGITTAL_COLUMNS, "front": TRANSVERSE_COLUMNS, "back": TRANSVERSE_COLUMNS,
+          "oblique": TRANSVERSE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class TruthClip:
+    name: str
+    video: Path
+    truth: pd.DataFrame
+    meta: dict
+    events: pd.DataFrame | None
+
+    @property
+    def view(self) -> str:
+        return self.meta["walking"]["view"]
+
+    @property
+    def near_side(self) -> str | None:
+        """The leg facing the camera in a side view (ltr → right, rtl → left)."""
+        if self.view != "side":
+            return None
+        return "r" if self.meta["walking"]["direction"] == "ltr" else "l"
+
+
+def find_truth_clips(folder: str | Path) -> list[TruthClip]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FootcamError("not a folder of ground-truth clips", folder)
+    clips = []
+    for truth in sorted(folder.rglob("*.truth.csv")):
+        name = truth.name[: -len(".truth.csv")]
+        video = truth.with_name(name + ".mp4")
+        meta = truth.with_name(name + ".json")
+        if not video.exists() or not meta.exists():
+            continue
+        ev = truth.with_name(name + ".events.csv")
+        clips.append(TruthClip(name, video, pd.read_csv(truth), json.loads(meta.read_text()),
+                               pd.read_csv(ev) if ev.exists() else None))
+    if not clips:
+        raise FootcamError("no clips with truth files (<name>.mp4 + <name>.truth.csv + "
+                           "<name>.json) found", folder)
+    return clips
+
+
+def error_stats(est: np.ndarray, truth: np.ndarray) -> dict:
+    """RMSE, bias, Pearson r and coverage of ``est`` over the frames where ``truth`` is defined."""
+    est = np.asarray(est, float)
+    truth = np.asarray(truth, float)
+    has_truth = np.isfinite(truth)
+    ok = has_truth & np.isfinite(est)
+    n = int(ok.sum())
+    out = {"n": n, "coverage": float(n / has_truth.sum()) if has_truth.any() else float("nan"),
+           "rmse": float("nan"), "bias": float("nan"), "r": float("nan")}
+    if n >= 3:
+        d = est[ok] - truth[ok]
+        out["rmse"] = float(np.sqrt(np.mean(d ** 2)))
+        out["bias"] = float(np.mean(d))
+        if np.std(est[ok]) > 0 and np.std(truth[ok]) > 0:
+            out["r"] = float(np.corrcoef(est[ok], truth[ok])[0, 1])
+    return out
+
+
+def truth_image_xy(truth: pd.DataFrame) -> np.ndarray:
+    return np.stack([truth[[f"{n}_px_x", f"{n}_px_y"]].to_numpy() for n in LANDMARK_NAMES], axis=1)
+
+
+def swapped_frames(image_xy: np.ndarray, truth_xy: np.ndarray) -> np.ndarray:
+    """(T,) bool: the leg labels are swapped (the swapped labelling is closer to the truth)."""
+    legs = [i for pair in LEG_PAIRS for i in pair]
+    swapped_xy = image_xy.copy()
+    for a, b in LEG_PAIRS:
+        swapped_xy[:, [a, b]] = image_xy[:, [b, a]]
+    d_as = np.nansum(np.linalg.norm(image_xy[:, legs] - truth_xy[:, legs], axis=2), axis=1)
+    d_sw = np.nansum(np.linalg.norm(swapped_xy[:, legs] - truth_xy[:, legs], axis=2), axis=1)
+    has = np.isfinite(image_xy[:, legs, 0]).all(axis=1)
+    return has & (d_sw < d_as)
+
+
+def baseline_angles(analysis) -> pd.DataFrame:
+    """The raw-MediaPipe baseline: the same angle table on the uncleaned landmarks."""
+    from .kinematics.tables import angles_table
+
+    df, _ = angles_table(analysis.raw, analysis.bouts)
+    return df
+
+
+def score_clip(clip: TruthClip, analysis) -> list[dict]:
+    """Rows of the accuracy table for one clip (footcam and baseline side by side)."""
+    truth = clip.truth
+    est = analysis.angles
+    base = baseline_angles(analysis)
+    if len(est) != len(truth):
+        raise FootcamError(f"{len(est)} frames analysed but the truth has {len(truth)}", clip.video)
+    rows = []
+    for col in SCORED.get(clip.view, ()):
+        if col not in truth:
+            continue
+        side = col[-1] if col[-2:] in ("_l", "_r") else ""
+        role = ""
+        if clip.view == VIEW_SIDE and side:
+            role = "near" if side == clip.near_side else "far"
+        f = error_stats(est[col].to_numpy(), truth[col].to_numpy())
+        b = error_stats(base[col].to_numpy(), truth[col].to_numpy())
+        rows.append({"clip": clip.name, "view": clip.view, "angle": col, "leg": role,
+                     "rmse_deg": f["rmse"], "bias_deg": f["bias"], "r": f["r"],
+                     "coverage": f["coverage"], "baseline_rmse_deg": b["rmse"],
+                     "baseline_bias_deg": b["bias"], "baseline_r": b["r"],
+                     "rmse_ratio": f["rmse"] / b["rmse"] if b["rmse"] else float("nan")})
+    return rows
+
+
+def clip_facts(clip: TruthClip, analysis) -> dict:
+    txy = truth_image_xy(clip.truth)
+    raw_sw = swapped_frames(analysis.raw.image_xy, txy)
+    cl_sw = swapped_frames(analysis.pose.image_xy, txy)
+    return {"clip": clip.name, "view": clip.view, "frames": analysis.raw.n_frames,
+            "detection_rate": float(analysis.raw.detected.mean()),
+            "view_found": ",".join(sorted({b.view for b in analysis.bouts})),
+            "swapped_raw": int(raw_sw.sum()), "swapped_after": int(cl_sw.sum())}
+
+
+def validate(folder: str | Path, config=None, *, only: list[str] | None = None,
+             log: Callable[[str], None] = lambda m: None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Analyse every truth clip under ``folder``; return (angle errors, per-clip facts)."""
+    from .pipeline import analyze_video
+
+    rows, facts = [], []
+    for clip in find_truth_clips(folder):
+        if only and clip.name not in only:
+            continue
+        log(f"validating {clip.name} ...")
+        a = analyze_video(clip.video, config)
+        rows += score_clip(clip, a)
+        facts.append(clip_facts(clip, a))
+    return pd.DataFrame(rows), pd.DataFrame(facts)
+
+
+def _fmt(x, nd=1) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.{nd}f}"
+
+
+def markdown_tables(errors: pd.DataFrame, facts: pd.DataFrame) -> str:
+    """The accuracy tables as Markdown (what the README carries)."""
+    out = ["| clip | view | frames | detection | view found | swapped legs raw → footcam |",
+           "|---|---|---|---|---|---|"]
+    for _, f in facts.iterrows():
+        out.append(f"| {f["clip"]} | {f.view} | {f.frames} | {f.detection_rate:.1%} | {f.view_found} "
+                   f"| {f.swapped_raw} → {f.swapped_after} |")
+    out += ["", "| clip | angle | leg | RMSE | bias | r | coverage | baseline RMSE | baseline r | ratio |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for _, e in errors.iterrows():
+        out.append(f"| {e['clip']} | {e.angle} | {e.leg} | {_fmt(e.rmse_deg)} | {_fmt(e.bias_deg)} | "
+                   f"{_fmt(e.r, 2)} | {_fmt(100 * e.coverage, 0)} % | {_fmt(e.baseline_rmse_deg)} | "
+                   f"{_fmt(e.baseline_r, 2)} | {_fmt(e.rmse_ratio, 2)} |")
+    return "\n".join(out)

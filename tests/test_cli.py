@@ -1,0 +1,116 @@
+"""The command line through Click's CliRunner: exit codes and the exact error text."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import badfiles
+from footcam import __version__
+from footcam.cli import main
+from helpers import REAL, synth_clip
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_version_and_help():
+    r = run("--version")
+    assert r.exit_code == 0 and __version__ in r.output
+    r = run("-h")
+    assert r.exit_code == 0 and "analyze" in r.output
+
+
+def test_usage_error_exits_2(tmp_path):
+    r = run("analyze", tmp_path / "x.mp4", "--rotate", "45")
+    assert r.exit_code == 2
+    assert "Invalid value for '--rotate'" in r.output
+
+
+@pytest.mark.parametrize("maker, problem", [
+    (badfiles.empty, "empty file (0 bytes), expected a video"),
+    (badfiles.text, "not a video file"),
+    (badfiles.audio_only, "no video stream (the file holds audio only)"),
+    (badfiles.zero_frames, "no video stream: the file holds no streams at all"),
+])
+def test_bad_input_errors(tmp_path, maker, problem):
+    p = maker(tmp_path)
+    out = tmp_path / "out"
+    r = run("analyze", p, "-o", out)
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {p}: {problem}")
+    assert "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_single_frame(tmp_path):
+    p = badfiles.write_video(tmp_path / "one.mp4", 1)
+    r = run("analyze", p, "-o", tmp_path / "out")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {p}: only 1 frame")
+    assert not (tmp_path / "out").exists()
+
+
+def test_truncated(tmp_path):
+    src = REAL / "walkinggait_AlejandraSoto__walk.mp4"
+    if not src.exists():
+        pytest.skip(f"needs {src}")
+    p = badfiles.truncated(src, tmp_path)
+    r = run("analyze", p, "-o", tmp_path / "out")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {p}: truncated or damaged")
+
+
+def test_no_person(tmp_path):
+    p = badfiles.write_video(tmp_path / "grey.mp4", 20, size=(320, 240))
+    r = run("analyze", p, "-o", tmp_path / "out")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {p}: no person visible in 20 of 20 frames")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_file():
+    r = run("analyze", "/nonexistent/clip.mp4")
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: /nonexistent/clip.mp4: file not found")
+
+
+@pytest.mark.slow
+def test_output_not_writable(tmp_path):
+    clip = synth_clip("normal_side")
+    if not clip.exists():
+        pytest.skip(f"needs {clip}")
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    out = blocker / "sub"
+    r = run("analyze", clip, "-o", out, "-q")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {out}: cannot write the output folder")
+
+
+@pytest.mark.slow
+def test_analyze_writes_outputs_and_json_summary(tmp_path):
+    clip = synth_clip("normal_side")
+    if not clip.exists():
+        pytest.skip(f"needs {clip}")
+    out = tmp_path / "res"
+    r = run("analyze", clip, "-o", out, "--json", "-q")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    assert summary["frames"] == 120 and summary["frames_with_pose"] == 120
+    assert summary["bouts"][0]["view"] == "side"
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "landmarks.csv"]
+    meta = json.loads((out / "analysis.json").read_text())
+    assert meta["source"]["name"] == "normal_side.mp4"
+    assert len(meta["source"]["sha256"]) == 64
+    assert meta["video"]["fps"] == pytest.approx(30.0)
+    assert meta["model"]["sha256"]
+    assert meta["config"]["clean"]["cutoff_hz"] == 6.0
+    assert meta["angles_available"]["ankle_dorsiflexion_deg_r"]["available"] is True
+    # no leftovers of the atomic write
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]
+    # human summary by default
+    r = run("analyze", clip, "-o", out, "-q")
+    assert r.exit_code == 0
+    assert "side view, left to right" in r.output
