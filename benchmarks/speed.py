@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CLIP = REPO.parent / "shared" / "data" / "real" / "sports2d__demo_walk_side_outdoor_2people.mp4"
+DEFAULT_CLIP = REPO.parent / "shared" / "data" / "real" / "biomech_gait_watcharapol28__gait_abnormal_06_no_arm_swing.mp4"
 
 CHILD = r"""
 import json, resource, sys, time
@@ -88,7 +86,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
     ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--num-poses", type=int, default=2)
+    ap.add_argument("--num-poses", type=int, default=1,
+                    help="poses per frame for both runs (footcam's auto mode uses 1 on one-person clips)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as td:
         td = Path(td)
