@@ -100,7 +100,7 @@ class PoseLandmarker:
         with native_stderr_captured() as native:
             try:
                 self._lm = vision.PoseLandmarker.create_from_options(opts)
-            except (RuntimeError, ValueError) as e:
+            except (RuntimeError, ValueError, OSError) as e:
                 raise ModelError(f"MediaPipe cannot load this pose model: {e} {native()}".strip(),
                                  model_path) from None
         self._video = video

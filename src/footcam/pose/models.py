@@ -118,6 +118,8 @@ def add_normalization_metadata(tflite: bytes, mean: float, std: float, name: str
         model = tfl_fb.ModelT.InitFromObj(tfl_fb.Model.GetRootAsModel(tflite, 0))
     except Exception as e:  # noqa: BLE001 - flatbuffers raises assorted errors on garbage
         raise ModelError(f"not a TFLite model ({type(e).__name__})", name) from None
+    if not model.subgraphs or model.buffers is None:
+        raise ModelError("not a TFLite model (no subgraphs or buffers)", name)
     norm = meta_fb.NormalizationOptionsT()
     norm.mean, norm.std = [float(mean)], [float(std)]
     unit = meta_fb.ProcessUnitT()
