@@ -61,7 +61,9 @@ def run(mode: str, clip: Path, out: Path, num_poses: int) -> dict:
 
 
 def repeat_clip(src: Path, dst: Path, times: int) -> Path:
-    """Re-encode ``src`` ``times`` times back to back into one H.264 file (same size and rate)."""
+    """Re-encode ``src`` ``times`` times into one H.264 file (same size and rate), every other
+    copy played backwards so the walker never jumps across the picture at a seam (a jump would
+    look like another person and make footcam redo the pass in multi-person mode)."""
     import av
 
     with av.open(str(src)) as inp:
@@ -73,8 +75,8 @@ def repeat_clip(src: Path, dst: Path, times: int) -> Path:
         o = out.add_stream("libx264", rate=rate)
         o.width, o.height, o.pix_fmt = w, h, "yuv420p"
         o.options = {"preset": "veryfast", "crf": "20"}
-        for _ in range(times):
-            for img in frames:
+        for k in range(times):
+            for img in (frames if k % 2 == 0 else frames[::-1]):
                 for pk in o.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
                     out.mux(pk)
         for pk in o.encode():

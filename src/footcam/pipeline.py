@@ -104,7 +104,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
             tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
             passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
                            "why": "person not upright: picture rotated without metadata"})
-    if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s) >= 2:
+    if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s):
         num_poses = MULTI_POSES
         tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
         passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,

@@ -176,3 +176,29 @@ def markdown_tables(errors: pd.DataFrame, facts: pd.DataFrame) -> str:
                    f"{_fmt(e.r, 2)} | {_fmt(100 * e.coverage, 0)} % | {_fmt(e.baseline_rmse_deg)} | "
                    f"{_fmt(e.baseline_r, 2)} | {_fmt(e.rmse_ratio, 2)} |")
     return "\n".join(out)
+
+
+def summary(errors: pd.DataFrame) -> pd.DataFrame:
+    """Per angle (and near/far leg in side views): the mean over clips of RMSE, |bias|, r,
+    coverage, and the baseline's RMSE and r; with the clips it rests on."""
+    e = errors.copy()
+    e["group"] = np.where(e["view"] == "side", "side", "front/back/oblique")
+    e["abs_bias_deg"] = e["bias_deg"].abs()
+    g = e.groupby(["group", "angle", "leg"], sort=False)
+    out = g.agg(clips=("clip", "count"), rmse_deg=("rmse_deg", "mean"), max_rmse_deg=("rmse_deg", "max"),
+                abs_bias_deg=("abs_bias_deg", "mean"), r=("r", "mean"), coverage=("coverage", "mean"),
+                baseline_rmse_deg=("baseline_rmse_deg", "mean"), baseline_r=("baseline_r", "mean"))
+    out["rmse_ratio"] = out["rmse_deg"] / out["baseline_rmse_deg"]
+    return out.reset_index()
+
+
+def markdown_summary(errors: pd.DataFrame) -> str:
+    s = summary(errors)
+    out = ["| views | angle | leg | clips | RMSE mean (max) | \\|bias\\| | r | coverage | raw-MediaPipe RMSE | r | ratio |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for _, x in s.iterrows():
+        out.append(f"| {x['group']} | {x['angle']} | {x['leg']} | {x['clips']} | {_fmt(x['rmse_deg'])} "
+                   f"({_fmt(x['max_rmse_deg'])}) | {_fmt(x['abs_bias_deg'])} | {_fmt(x['r'], 2)} | "
+                   f"{_fmt(100 * x['coverage'], 0)} % | {_fmt(x['baseline_rmse_deg'])} | "
+                   f"{_fmt(x['baseline_r'], 2)} | {_fmt(x['rmse_ratio'], 2)} |")
+    return "\n".join(out)

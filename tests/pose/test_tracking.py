@@ -89,3 +89,16 @@ def test_upright():
     assert is_upright(p)
     lying = Detection(p.image_xy[:, ::-1].copy(), p.world_xyz, p.visibility, p.presence)
     assert not is_upright(lying)
+
+
+def test_switch_between_people_is_told_from_a_walker_coming_back():
+    # single-pose tracking: MediaPipe jumps from one person to another far away -> a switch
+    frames = [[person(200, 700, 300)] for _ in range(30)] + [[person(1000, 700, 300)] for _ in range(30)]
+    tr, t = run(frames)
+    assert tr.people_taking_turns(t)
+    # the walker leaves the picture and comes back two seconds later elsewhere -> not a switch
+    frames = ([[person(100 + 10 * i, 700, 300)] for i in range(60)] + [[] for _ in range(60)]
+              + [[person(1200 - 10 * i, 700, 300)] for i in range(60)])
+    tr, t = run(frames)
+    assert len(tr.tracks) == 2
+    assert not tr.people_taking_turns(t)

@@ -65,11 +65,14 @@ class Tracker:
         self._open: list[Track] = []
         self.max_simultaneous = 0
 
-    def people_taking_turns(self, time_s: np.ndarray, min_s: float = 0.3) -> int:
-        """How many tracks lasted at least ``min_s``: in a single-pose pass, more than one means
-        MediaPipe switched between people."""
-        return sum(1 for tr in self.tracks
-                   if len(tr.frames) > 1 and time_s[tr.frames[-1]] - time_s[tr.frames[0]] >= min_s)
+    def people_taking_turns(self, time_s: np.ndarray, min_s: float = 0.3) -> bool:
+        """In a single-pose pass: did MediaPipe switch to another person? A track that starts
+        within ``MAX_TRACK_GAP_S`` of another one ending, away from where it ended (else they
+        would be one track), is another person taking over. The same walker leaving the picture
+        and coming back later is not."""
+        spans = sorted((time_s[tr.frames[0]], time_s[tr.frames[-1]]) for tr in self.tracks
+                       if len(tr.frames) > 1 and time_s[tr.frames[-1]] - time_s[tr.frames[0]] >= min_s)
+        return any(b0 - a1 <= MAX_TRACK_GAP_S for (_, a1), (b0, _) in zip(spans, spans[1:]))
 
     def update(self, frame: int, t: float, dets: list[Detection]):
         self.max_simultaneous = max(self.max_simultaneous, len(dets))

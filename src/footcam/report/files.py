@@ -89,25 +89,38 @@ def staged_dir(out_dir: Path) -> Iterator[Path]:
         raise
 
 
-def landmarks_frame(analysis) -> pd.DataFrame:
+LANDMARK_CHUNK_FRAMES = 300
+
+
+def landmarks_frame(analysis, frames: slice = slice(None)) -> pd.DataFrame:
     """Long table: one row per frame and landmark, cleaned and raw values side by side."""
     raw, cl = analysis.raw, analysis.pose
-    n = raw.n_frames
+    idx = np.arange(raw.n_frames)[frames]
+    n = len(idx)
     rep = lambda a: np.repeat(a, N_LANDMARKS)  # noqa: E731
     tile = lambda a: np.tile(a, n)  # noqa: E731
-    df = pd.DataFrame({
-        "frame": rep(np.arange(n)), "time_s": rep(raw.time_s),
-        "landmark_id": tile(np.arange(N_LANDMARKS)), "landmark": tile(np.array(LANDMARK_NAMES)),
-        "x_px": cl.image_xy[..., 0].ravel(), "y_px": cl.image_xy[..., 1].ravel(),
-        "world_x_m": cl.world_xyz[..., 0].ravel(), "world_y_m": cl.world_xyz[..., 1].ravel(),
-        "world_z_m": cl.world_xyz[..., 2].ravel(),
-        "visibility": raw.visibility.ravel(), "presence": raw.presence.ravel(),
-        "raw_x_px": raw.image_xy[..., 0].ravel(), "raw_y_px": raw.image_xy[..., 1].ravel(),
-        "raw_world_x_m": raw.world_xyz[..., 0].ravel(), "raw_world_y_m": raw.world_xyz[..., 1].ravel(),
-        "raw_world_z_m": raw.world_xyz[..., 2].ravel(),
-        "leg_swap_fixed": rep(analysis.clean.swapped.astype(int)),
+    xy, w = cl.image_xy[idx], cl.world_xyz[idx]
+    rxy, rw = raw.image_xy[idx], raw.world_xyz[idx]
+    return pd.DataFrame({
+        "frame": rep(idx), "time_s": rep(raw.time_s[idx]),
+        "landmark_id": tile(np.arange(N_LANDMARKS)),
+        "landmark": pd.Categorical.from_codes(tile(np.arange(N_LANDMARKS)), LANDMARK_NAMES),
+        "x_px": xy[..., 0].ravel(), "y_px": xy[..., 1].ravel(),
+        "world_x_m": w[..., 0].ravel(), "world_y_m": w[..., 1].ravel(), "world_z_m": w[..., 2].ravel(),
+        "visibility": raw.visibility[idx].ravel(), "presence": raw.presence[idx].ravel(),
+        "raw_x_px": rxy[..., 0].ravel(), "raw_y_px": rxy[..., 1].ravel(),
+        "raw_world_x_m": rw[..., 0].ravel(), "raw_world_y_m": rw[..., 1].ravel(),
+        "raw_world_z_m": rw[..., 2].ravel(),
+        "leg_swap_fixed": rep(analysis.clean.swapped[idx].astype(int)),
     })
-    return df
+
+
+def write_landmarks_csv(analysis, path: Path) -> None:
+    """landmarks.csv, written in blocks of frames so memory does not grow with clip length."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for start in range(0, max(analysis.raw.n_frames, 1), LANDMARK_CHUNK_FRAMES):
+            block = landmarks_frame(analysis, slice(start, start + LANDMARK_CHUNK_FRAMES))
+            block.to_csv(f, index=False, header=start == 0, float_format="%.5f")
 
 
 def analysis_dict(analysis) -> dict:
@@ -136,6 +149,6 @@ def write_analysis(analysis, out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     with staged_dir(out_dir) as tmp:
         analysis.angles.to_csv(tmp / "angles.csv", index=False, float_format="%.4f")
-        landmarks_frame(analysis).to_csv(tmp / "landmarks.csv", index=False, float_format="%.5f")
+        write_landmarks_csv(analysis, tmp / "landmarks.csv")
         (tmp / "analysis.json").write_text(dumps(analysis_dict(analysis)), encoding="utf-8")
     return out_dir
