@@ -167,7 +167,7 @@ def markdown_tables(errors: pd.DataFrame, facts: pd.DataFrame) -> str:
     out = ["| clip | view | frames | detection | view found | swapped legs raw → footcam |",
            "|---|---|---|---|---|---|"]
     for _, f in facts.iterrows():
-        out.append(f"| {f["clip"]} | {f.view} | {f.frames} | {f.detection_rate:.1%} | {f.view_found} "
+        out.append(f"| {f['clip']} | {f.view} | {f.frames} | {f.detection_rate:.1%} | {f.view_found} "
                    f"| {f.swapped_raw} → {f.swapped_after} |")
     out += ["", "| clip | angle | leg | RMSE | bias | r | coverage | baseline RMSE | baseline r | ratio |",
             "|---|---|---|---|---|---|---|---|---|---|"]
@@ -184,6 +184,9 @@ def summary(errors: pd.DataFrame) -> pd.DataFrame:
     e = errors.copy()
     e["group"] = np.where(e["view"] == "side", "side", "front/back/oblique")
     e["abs_bias_deg"] = e["bias_deg"].abs()
+    # side views: the near leg (facing the camera) and the far leg, whichever side they are
+    sided = e["leg"] != ""
+    e.loc[sided, "angle"] = e.loc[sided, "angle"].str[:-2]
     g = e.groupby(["group", "angle", "leg"], sort=False)
     out = g.agg(clips=("clip", "count"), rmse_deg=("rmse_deg", "mean"), max_rmse_deg=("rmse_deg", "max"),
                 abs_bias_deg=("abs_bias_deg", "mean"), r=("r", "mean"), coverage=("coverage", "mean"),
