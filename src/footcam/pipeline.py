@@ -191,11 +191,13 @@ def _shoulder_to_ankle_px(pose: PoseSequence) -> np.ndarray:
 
 
 def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None = None, *,
-                   progress: Progress | None = None,
-                   log: Callable[[str], None] = _log_none) -> Analysis:
-    """Analyse one clip and write its complete output folder (atomically)."""
+                   progress: Progress | None = None, log: Callable[[str], None] = _log_none,
+                   extras=()) -> Analysis:
+    """Analyse one clip and write its complete output folder (atomically): the tables,
+    analysis.json, report.html, and whatever ``extras(folder)`` add (e.g. the overlay)."""
     from .report.files import write_analysis
+    from .report.html import write_report
 
     analysis = analyze_video(path, config, progress=progress, log=log)
-    write_analysis(analysis, Path(out_dir))
+    write_analysis(analysis, Path(out_dir), extras=(*extras, write_report))
     return analysis

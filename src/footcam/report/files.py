@@ -144,11 +144,18 @@ def analysis_dict(analysis) -> dict:
     }
 
 
-def write_analysis(analysis, out_dir: Path) -> Path:
-    """Write the clip's folder atomically and return its path."""
+def write_analysis(analysis, out_dir: Path, extras=()) -> Path:
+    """Write the clip's folder atomically and return its path.
+
+    ``extras``: callables ``f(folder)`` run on the staged folder once the tables and
+    analysis.json are in it (the report, the overlay, ...), so that they are part of the one
+    atomic rename too.
+    """
     out_dir = Path(out_dir)
     with staged_dir(out_dir) as tmp:
         analysis.angles.to_csv(tmp / "angles.csv", index=False, float_format="%.4f")
         write_landmarks_csv(analysis, tmp / "landmarks.csv")
         (tmp / "analysis.json").write_text(dumps(analysis_dict(analysis)), encoding="utf-8")
+        for extra in extras:
+            extra(tmp)
     return out_dir
