@@ -100,8 +100,8 @@ def test_analyze_writes_outputs_and_json_summary(tmp_path):
     summary = json.loads(r.output)
     assert summary["frames"] == 120 and summary["frames_with_pose"] == 120
     assert summary["bouts"][0]["view"] == "side"
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "landmarks.csv",
-                                                    "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "cycles.csv",
+                                                    "events.csv", "landmarks.csv", "report.html"]
     assert "normal_side.mp4" in (out / "report.html").read_text()
     meta = json.loads((out / "analysis.json").read_text())
     assert meta["source"]["name"] == "normal_side.mp4"

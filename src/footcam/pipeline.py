@@ -16,6 +16,8 @@ from . import __version__
 from .config import Config
 from .errors import NoPersonError, VideoError
 from .kinematics.clean import CleanResult, clean_pose
+from .kinematics.cycles import gait_cycles
+from .kinematics.events import detect_events
 from .kinematics.view import classify_bouts
 from .kinematics.tables import angles_table
 from .types import Bout, PoseSequence
@@ -49,6 +51,8 @@ class Analysis:
     bouts: list[Bout]
     angles: pd.DataFrame
     availability: dict
+    events: pd.DataFrame
+    cycles: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     timing_s: dict = field(default_factory=dict)
     footcam_version: str = __version__
@@ -137,7 +141,9 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     clean = clean_pose(raw, config.clean)
     bouts = classify_bouts(clean.pose)
     angles, availability = angles_table(clean.pose, bouts)
-    timing["clean_and_angles"] = time.perf_counter() - t2
+    events = detect_events(clean.pose, bouts)
+    cycles = gait_cycles(angles, events)
+    timing["clean_angles_events"] = time.perf_counter() - t2
 
     size = np.nanmedian(_shoulder_to_ankle_px(clean.pose))
     if np.isfinite(size) and size < SMALL_PERSON_PX:
@@ -149,7 +155,8 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
                         "or back view")
     timing["total"] = time.perf_counter() - t0
     return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
-                    selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean, bouts=bouts, angles=angles,
+                    selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean,
+                    bouts=bouts, angles=angles, events=events, cycles=cycles,
                     availability=availability, warnings=warnings, timing_s=timing)
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..constants import LANDMARK_NAMES, N_LANDMARKS
 from ..errors import OutputError
+from ..kinematics.cycles import spatiotemporal
 
 ANALYSIS_SCHEMA_VERSION = "1.0"
 
@@ -139,6 +140,11 @@ def analysis_dict(analysis) -> dict:
         "cleaning": analysis.clean.to_dict(),
         "bouts": [b.to_dict(analysis.raw.time_s) for b in analysis.bouts],
         "angles_available": analysis.availability,
+        "events": {"heel_strikes": int((analysis.events["event"] == "hs").sum()),
+                   "toe_offs": int((analysis.events["event"] == "to").sum()),
+                   "method": "foot position relative to the pelvis along the walking direction "
+                             "(Zeni et al. 2008), sub-frame extrema, calibrated offsets"},
+        "spatiotemporal": spatiotemporal(analysis.cycles),
         "warnings": list(analysis.warnings),
         "timing_s": {k: round(x, 3) for k, x in analysis.timing_s.items()},
     }
@@ -154,6 +160,8 @@ def write_analysis(analysis, out_dir: Path, extras=()) -> Path:
     out_dir = Path(out_dir)
     with staged_dir(out_dir) as tmp:
         analysis.angles.to_csv(tmp / "angles.csv", index=False, float_format="%.4f")
+        analysis.events.to_csv(tmp / "events.csv", index=False, float_format="%.4f")
+        analysis.cycles.to_csv(tmp / "cycles.csv", index=False, float_format="%.4f")
         write_landmarks_csv(analysis, tmp / "landmarks.csv")
         (tmp / "analysis.json").write_text(dumps(analysis_dict(analysis)), encoding="utf-8")
         for extra in extras:

@@ -1,0 +1,107 @@
+"""Gait cycles (heel strike to the next heel strike of the same foot, within one bout), their
+spatio-temporal values and key angle values. Pure numpy/pandas; names from ANGLES.md.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: a stride shorter or longer than this is not a gait cycle (a missed or extra event)
+STRIDE_S_RANGE = (0.6, 2.5)
+
+
+def _between(t: np.ndarray, a: float, b: float) -> np.ndarray:
+    return (t >= a) & (t <= b)
+
+
+def _col(angles: pd.DataFrame, base: str, side: str) -> np.ndarray:
+    name = f"{base}_{side}" if f"{base}_{side}" in angles else base
+    return angles[name].to_numpy(float) if name in angles else np.full(len(angles), np.nan)
+
+
+def _nanmax(x):
+    return float(np.nanmax(x)) if np.isfinite(x).any() else np.nan
+
+
+def _nanmin(x):
+    return float(np.nanmin(x)) if np.isfinite(x).any() else np.nan
+
+
+def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """One row per cycle and side: timing (stride, stance/swing %, step time, double support)
+    and key values (peak dorsiflexion in stance, ankle at toe off, peak knee flexion in swing,
+    peak hip extension, pelvic rotation range, trunk extension mean and range, foot progression
+    in stance). A value that the view cannot support is NaN."""
+    t = angles["time_s"].to_numpy(float)
+    rows = []
+    for side in ("l", "r"):
+        other = "r" if side == "l" else "l"
+        ev = events[events["side"] == side]
+        hs = ev[ev["event"] == "hs"].sort_values("time_s")
+        to = ev[ev["event"] == "to"]["time_s"].to_numpy(float)
+        hs_o = events[(events["side"] == other) & (events["event"] == "hs")]["time_s"].to_numpy(float)
+        to_o = events[(events["side"] == other) & (events["event"] == "to")]["time_s"].to_numpy(float)
+        hs_t, hs_b = hs["time_s"].to_numpy(float), hs["bout"].to_numpy()
+        for i in range(len(hs_t) - 1):
+            a, b = hs_t[i], hs_t[i + 1]
+            if hs_b[i] != hs_b[i + 1] or not STRIDE_S_RANGE[0] <= b - a <= STRIDE_S_RANGE[1]:
+                continue
+            stride = b - a
+            own_to = to[(to > a) & (to < b)]
+            t_off = own_to[0] if len(own_to) else np.nan
+            opp_hs = hs_o[(hs_o > a) & (hs_o < b)]
+            opp_to = to_o[(to_o > a) & (to_o < b)]
+            step = (b - opp_hs[0]) if len(opp_hs) else np.nan     # opposite heel strike → this one
+            ds = np.nan
+            if len(opp_hs) and len(opp_to) and np.isfinite(t_off):
+                first_ds = opp_to[0] - a if opp_to[0] < opp_hs[0] else np.nan
+                second_ds = t_off - opp_hs[0] if t_off > opp_hs[0] else np.nan
+                ds = 100 * (first_ds + second_ds) / stride
+            cyc = _between(t, a, b)
+            stance = _between(t, a, t_off) if np.isfinite(t_off) else np.zeros_like(cyc)
+            swing = _between(t, t_off, b) if np.isfinite(t_off) else np.zeros_like(cyc)
+            ank = _col(angles, "ankle_dorsiflexion_deg", side)
+            knee = _col(angles, "knee_flexion_deg", side)
+            hip = _col(angles, "hip_flexion_deg", side)
+            trunk = _col(angles, "trunk_extension_deg", side)
+            pelvis = _col(angles, "pelvic_rotation_deg", side)
+            fp = _col(angles, "foot_progression_deg", side)
+            ok = np.isfinite(ank)
+            ank_to = float(np.interp(t_off, t[ok], ank[ok])) if np.isfinite(t_off) and ok.sum() > 2 else np.nan
+            rows.append({
+                "side": side, "cycle": i, "bout": int(hs_b[i]), "start_s": a, "end_s": b,
+                "stride_time_s": stride, "step_time_s": step,
+                "stance_pct": 100 * (t_off - a) / stride if np.isfinite(t_off) else np.nan,
+                "swing_pct": 100 * (b - t_off) / stride if np.isfinite(t_off) else np.nan,
+                "double_support_pct": ds,
+                "peak_ankle_dorsiflexion_stance_deg": _nanmax(ank[stance]),
+                "ankle_dorsiflexion_at_toe_off_deg": ank_to,
+                "peak_knee_flexion_swing_deg": _nanmax(knee[swing]),
+                "peak_hip_extension_deg": -_nanmin(hip[stance]) if stance.any() else np.nan,
+                "pelvic_rotation_range_deg": _nanmax(pelvis[cyc]) - _nanmin(pelvis[cyc]),
+                "trunk_extension_mean_deg": float(np.nanmean(trunk[cyc])) if np.isfinite(trunk[cyc]).any() else np.nan,
+                "trunk_extension_range_deg": _nanmax(trunk[cyc]) - _nanmin(trunk[cyc]),
+                "foot_progression_stance_deg": float(np.nanmedian(fp[stance])) if np.isfinite(fp[stance]).any() else np.nan,
+            })
+    return pd.DataFrame(rows)
+
+
+def spatiotemporal(cycles: pd.DataFrame) -> dict:
+    """Clip-level timing from the cycles: cadence (steps/min = 120 / stride time), stride and
+    step time, stance, swing and double support, and a left/right symmetry index (%) of step
+    and stance time (0 = symmetric). No lengths: footcam has no scale unless one is given."""
+    out: dict = {}
+    if cycles.empty:
+        return out
+    stride = cycles["stride_time_s"].mean()
+    out["cadence_steps_per_min"] = 120.0 / stride
+    for k in ("stride_time_s", "step_time_s", "stance_pct", "swing_pct", "double_support_pct"):
+        out[k] = float(cycles[k].mean()) if cycles[k].notna().any() else None
+        for s in ("l", "r"):
+            v = cycles.loc[cycles["side"] == s, k]
+            out[f"{k}_{s}"] = float(v.mean()) if v.notna().any() else None
+    for k in ("step_time_s", "stance_pct"):
+        l, r = out.get(f"{k}_l"), out.get(f"{k}_r")
+        out[f"{k}_symmetry_index_pct"] = (100 * abs(l - r) / (0.5 * (l + r))
+                                          if l is not None and r is not None and l + r else None)
+    return out
