@@ -132,14 +132,56 @@ def score_clip(clip: TruthClip, analysis) -> list[dict]:
     return rows
 
 
+#: truth events this close to the clip's ends belong to partial strides and are not scored
+EDGE_S = 0.15
+#: an estimate further than this from every truth event of its kind is an extra event
+MATCH_S = 0.2
+
+
+def event_errors(est: pd.DataFrame, truth: pd.DataFrame, t_first: float, t_last: float) -> dict:
+    """Timing errors (estimate − truth, seconds) of matched events, and missed / extra counts."""
+    errs, missed, extra = [], 0, 0
+    for (side, ev), g in truth.groupby(["side", "event"]):
+        cand = est[(est["side"] == side) & (est["event"] == ev)]["time_s"].to_numpy(float)
+        used = set()
+        for tt in g["time_s"]:
+            if not t_first + EDGE_S <= tt <= t_last - EDGE_S:
+                continue
+            j = int(np.argmin(np.abs(cand - tt))) if len(cand) else -1
+            if j >= 0 and abs(cand[j] - tt) < MATCH_S:
+                errs.append(cand[j] - tt)
+                used.add(j)
+            else:
+                missed += 1
+        inner = {k for k, c in enumerate(cand) if t_first + EDGE_S <= c <= t_last - EDGE_S}
+        extra += len(inner - used)
+    return {"errors_s": np.asarray(errs), "missed": missed, "extra": extra}
+
+
 def clip_facts(clip: TruthClip, analysis) -> dict:
+    from .kinematics.cycles import spatiotemporal
+
     txy = truth_image_xy(clip.truth)
     raw_sw = swapped_frames(analysis.raw.image_xy, txy)
     cl_sw = swapped_frames(analysis.pose.image_xy, txy)
-    return {"clip": clip.name, "view": clip.view, "frames": analysis.raw.n_frames,
-            "detection_rate": float(analysis.raw.detected.mean()),
-            "view_found": ",".join(sorted({b.view for b in analysis.bouts})),
-            "swapped_raw": int(raw_sw.sum()), "swapped_after": int(cl_sw.sum())}
+    facts = {"clip": clip.name, "view": clip.view, "frames": analysis.raw.n_frames,
+             "detection_rate": float(analysis.raw.detected.mean()),
+             "view_found": ",".join(sorted({b.view for b in analysis.bouts})),
+             "swapped_raw": int(raw_sw.sum()), "swapped_after": int(cl_sw.sum())}
+    if clip.events is not None:
+        t = analysis.raw.time_s
+        ev = event_errors(analysis.events, clip.events, float(t[0]), float(t[-1]))
+        e = np.abs(ev["errors_s"]) * 1000
+        frame_ms = 1000 * float(np.median(np.diff(t)))
+        st = spatiotemporal(analysis.cycles)
+        facts.update({"events_matched": len(e),
+                      "event_median_ms": float(np.median(e)) if len(e) else float("nan"),
+                      "event_p95_ms": float(np.percentile(e, 95)) if len(e) else float("nan"),
+                      "event_median_frames": float(np.median(e)) / frame_ms if len(e) else float("nan"),
+                      "events_missed": ev["missed"], "events_extra": ev["extra"],
+                      "cadence_error_steps_per_min": (st.get("cadence_steps_per_min", float("nan"))
+                                                      - clip.meta["walking"]["cadence_steps_per_min"])})
+    return facts
 
 
 def validate(folder: str | Path, config=None, *, only: list[str] | None = None,
@@ -164,11 +206,15 @@ def _fmt(x, nd=1) -> str:
 
 def markdown_tables(errors: pd.DataFrame, facts: pd.DataFrame) -> str:
     """The accuracy tables as Markdown (what the README carries)."""
-    out = ["| clip | view | frames | detection | view found | swapped legs raw → footcam |",
-           "|---|---|---|---|---|---|"]
+    out = ["| clip | view | frames | detection | view found | swapped legs raw → footcam | "
+           "events: median (p95) error | missed / extra | cadence error |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for _, f in facts.iterrows():
+        ev = (f"{_fmt(f.get('event_median_ms'), 0)} ms = {_fmt(f.get('event_median_frames'), 2)} frames "
+              f"({_fmt(f.get('event_p95_ms'), 0)} ms)")
         out.append(f"| {f['clip']} | {f.view} | {f.frames} | {f.detection_rate:.1%} | {f.view_found} "
-                   f"| {f.swapped_raw} → {f.swapped_after} |")
+                   f"| {f.swapped_raw} → {f.swapped_after} | {ev} | {f.get('events_missed', '–')} / "
+                   f"{f.get('events_extra', '–')} | {_fmt(f.get('cadence_error_steps_per_min'), 1)} steps/min |")
     out += ["", "| clip | angle | leg | RMSE | bias | r | coverage | baseline RMSE | baseline r | ratio |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for _, e in errors.iterrows():

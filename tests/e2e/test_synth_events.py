@@ -11,28 +11,10 @@ import pandas as pd
 import pytest
 
 from footcam.kinematics.cycles import spatiotemporal
+from footcam.validate import event_errors
 from helpers import SYNTH, synth_clip
 
 pytestmark = pytest.mark.slow
-
-
-def _match(est: pd.DataFrame, truth: pd.DataFrame, t_first: float, t_last: float):
-    errs, missed, extra = [], 0, 0
-    for (s, e), g in truth.groupby(["side", "event"]):
-        cand = est[(est.side == s) & (est.event == e)].time_s.to_numpy()
-        used = set()
-        for tt in g.time_s:
-            if not t_first + 0.15 <= tt <= t_last - 0.15:    # partial strides at the clip edges
-                continue
-            j = int(np.argmin(np.abs(cand - tt))) if len(cand) else -1
-            if j >= 0 and abs(cand[j] - tt) < 0.2:
-                errs.append(cand[j] - tt)
-                used.add(j)
-            else:
-                missed += 1
-        inner = [k for k, c in enumerate(cand) if t_first + 0.15 <= c <= t_last - 0.15]
-        extra += len(set(inner) - used)
-    return np.array(errs), missed, extra
 
 
 @pytest.mark.parametrize("name", ["normal_side_rtl", "restricted_ankle_compensated_side",
@@ -41,7 +23,8 @@ def test_event_timing_held_out(analyse, name):
     a = analyse(synth_clip(name))
     truth = pd.read_csv(SYNTH / name / f"{name}.events.csv")
     frame = float(np.median(np.diff(a.raw.time_s)))
-    errs, missed, extra = _match(a.events, truth, a.raw.time_s[0], a.raw.time_s[-1])
+    ev = event_errors(a.events, truth, a.raw.time_s[0], a.raw.time_s[-1])
+    errs, missed, extra = ev["errors_s"], ev["missed"], ev["extra"]
     assert len(errs) >= 10
     assert np.median(np.abs(errs)) <= 1.0 * frame, errs
     assert np.percentile(np.abs(errs), 95) <= 4.0 * frame, errs
