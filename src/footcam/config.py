@@ -27,8 +27,8 @@ class VideoConfig:
 @dataclass(frozen=True)
 class PoseConfig:
     model: str = "full"                  # a model name from `footcam models list`, or a .task path
-    #: people the landmarker may return per frame; 0 = as many as the survey of sample frames
-    #: sees (1 when the clip shows one person: faster, and tracks that person more reliably)
+    #: people the landmarker may track per frame; 0 = auto: one (faster, and on a one-person
+    #: clip more reliable), re-run with two when MediaPipe switches between people
     num_poses: int = 0
     min_pose_detection_confidence: float = 0.5
     min_pose_presence_confidence: float = 0.5

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import handle_errors
+from ._options import analysis_options, config_from_options
 
 
 def _summary_lines(a, out_dir: Path) -> list[str]:
@@ -56,48 +57,21 @@ def machine_summary(a, out_dir: Path) -> dict:
 @click.argument("clip", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder for this clip [default: footcam-out/<clip name>].")
-@click.option("--rotate", type=click.Choice(["auto", "0", "90", "180", "270"]), default="auto",
-              show_default=True,
-              help="Turn the picture clockwise by this much; 'auto' honours the display matrix and "
-                   "detects pictures rotated without metadata.")
 @click.option("--person", default="auto", show_default=True,
               help="Which person to follow: 'auto' (the walker) or a track number from analysis.json.")
-@click.option("--model", default="full", show_default=True,
-              help="Pose model: a name from `footcam models list` or a .task file.")
-@click.option("--num-poses", type=click.IntRange(0, 10), default=0, show_default=True,
-              help="People MediaPipe may find per frame; 0 = as many as a survey of sample frames sees.")
-@click.option("--max-gap-s", type=click.FloatRange(0), default=0.25, show_default=True,
-              help="Fill landmark gaps up to this long; longer gaps stay empty.")
-@click.option("--cutoff-hz", type=click.FloatRange(0, min_open=True), default=6.0, show_default=True,
-              help="Low-pass cut-off of the zero-lag Butterworth filter.")
-@click.option("--filter-order", type=click.IntRange(1, 8), default=4, show_default=True)
-@click.option("--no-filter", is_flag=True, help="Skip the low-pass filter.")
-@click.option("--min-visibility", type=click.FloatRange(0, 1), default=0.3, show_default=True,
-              help="Mask landmarks MediaPipe sees less well than this.")
-@click.option("--fix-leg-swaps/--no-fix-leg-swaps", default=True, show_default=True,
-              help="Keep left/right leg identity consistent through the clip.")
+@analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print the machine summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @handle_errors
-def command(clip, output, rotate, person, model, num_poses, max_gap_s, cutoff_hz, filter_order,
-            no_filter, min_visibility, fix_leg_swaps, as_json, quiet):
+def command(clip, output, person, as_json, quiet, **options):
     """Analyse one walking clip: landmarks, per-frame joint angles, view and direction.
 
-    Writes angles.csv, landmarks.csv and analysis.json into the output folder.
+    Writes angles.csv, landmarks.csv, events.csv, cycles.csv, analysis.json and report.html
+    into the output folder.
     """
-    from ..config import Config
-    from ..errors import ConfigError
     from ..pipeline import analyze_to_dir
 
-    try:
-        cfg = Config().with_options(
-            video={"rotate": rotate},
-            pose={"person": person, "model": model, "num_poses": num_poses},
-            clean={"max_gap_s": max_gap_s, "cutoff_hz": cutoff_hz, "filter_order": filter_order,
-                   "filter": "none" if no_filter else "butterworth",
-                   "min_visibility": min_visibility, "fix_leg_swaps": fix_leg_swaps})
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+    cfg = config_from_options(person=person, **options)
     out_dir = output or Path("footcam-out") / clip.stem
     log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     show_bar = not quiet and sys.stderr.isatty()

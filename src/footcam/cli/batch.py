@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import handle_errors
+from ._options import analysis_options, config_from_options
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -63,32 +64,14 @@ Exit codes:
 @click.option("--shared-storage/--no-shared-storage", default=True, show_default=True,
               help="With --scheduler: the workers read FOLDER and write OUT at the same paths "
                    "(shared storage), or clips are sent to them and results returned to this machine.")
-@click.option("--rotate", type=click.Choice(["auto", "0", "90", "180", "270"]), default="auto",
-              show_default=True,
-              help="Turn the picture clockwise by this much; 'auto' honours the display matrix and "
-                   "detects pictures rotated without metadata.")
-@click.option("--model", default="full", show_default=True,
-              help="Pose model: a name from `footcam models list` or a .task file.")
-@click.option("--num-poses", type=click.IntRange(0, 10), default=0, show_default=True,
-              help="People MediaPipe may find per frame; 0 = as many as a survey of sample frames sees.")
-@click.option("--max-gap-s", type=click.FloatRange(0), default=0.25, show_default=True,
-              help="Fill landmark gaps up to this long; longer gaps stay empty.")
-@click.option("--cutoff-hz", type=click.FloatRange(0, min_open=True), default=6.0, show_default=True,
-              help="Low-pass cut-off of the zero-lag Butterworth filter.")
-@click.option("--filter-order", type=click.IntRange(1, 8), default=4, show_default=True)
-@click.option("--no-filter", is_flag=True, help="Skip the low-pass filter.")
-@click.option("--min-visibility", type=click.FloatRange(0, 1), default=0.3, show_default=True,
-              help="Mask landmarks MediaPipe sees less well than this.")
-@click.option("--fix-leg-swaps/--no-fix-leg-swaps", default=True, show_default=True,
-              help="Keep left/right leg identity consistent through the clip.")
+@analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print the batch summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Log every clip, why a clip is redone, and tracebacks of internal errors.")
 @handle_errors
-def command(folder, output, workers, force, scheduler, dask_local, shared_storage, rotate, model,
-            num_poses, max_gap_s, cutoff_hz, filter_order, no_filter, min_visibility,
-            fix_leg_swaps, as_json, quiet, verbose):
+def command(folder, output, workers, force, scheduler, dask_local, shared_storage, as_json, quiet,
+            verbose, **options):
     """Analyse every video under FOLDER (recursively), several at a time.
 
     Each clip gets the same analysis and output folder as `footcam analyze`. Videos are
@@ -99,24 +82,13 @@ def command(folder, output, workers, force, scheduler, dask_local, shared_storag
     At the end OUT/summary.csv has one row per clip and OUT/index.html links every report.
     """
     from ..batch import LogProgress, NoProgress, Progress, run_batch
-    from ..config import Config
-    from ..errors import ConfigError
-
     if scheduler and dask_local:
         raise click.UsageError("use either --scheduler (an existing cluster) or --dask-local (a new one)")
     if workers and (scheduler or dask_local):
         raise click.UsageError("--workers sets local processes; on Dask the cluster's workers run the clips")
     if not shared_storage and not scheduler:
         raise click.UsageError("--no-shared-storage applies to a remote cluster (--scheduler)")
-    try:
-        cfg = Config().with_options(
-            video={"rotate": rotate},
-            pose={"model": model, "num_poses": num_poses},
-            clean={"max_gap_s": max_gap_s, "cutoff_hz": cutoff_hz, "filter_order": filter_order,
-                   "filter": "none" if no_filter else "butterworth",
-                   "min_visibility": min_visibility, "fix_leg_swaps": fix_leg_swaps})
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+    cfg = config_from_options(**options)
     out = output or Path("footcam-out") / (folder.resolve().name or "batch")
     if quiet:
         progress, log = NoProgress(), (lambda m: None)
