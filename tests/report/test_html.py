@@ -378,3 +378,22 @@ def test_cli_report(clip, tmp_path):
                                 f"`footcam analyze` output folder")
     r = CliRunner().invoke(main, ["report", str(tmp_path / "missing")])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_toes_values_join_the_report(clip, tmp_path):
+    """`footcam toes PHOTO -o FOLDER` into a gait folder: the report shows the toe values and
+    embeds the annotated picture (no external file reference)."""
+    import cv2
+
+    from footcam.report.html import write_report
+    from footcam.toes import run
+    from footcam.toes.synth import render
+
+    folder = clip
+    img = render()[0]
+    photo = tmp_path / "foot.png"
+    cv2.imwrite(str(photo), img)
+    run(photo, "a4", folder)
+    html_text = write_report(folder).read_text()
+    assert "Toe splay and forefoot" in html_text
+    assert 'src="toes.png"' not in html_text and "data:image/png;base64," in html_text

@@ -1014,11 +1014,37 @@ def _css() -> str:
     return resources.files("footcam.report").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
+def section_toes(d: ReportData) -> Html:
+    """Toe splay and forefoot values when `footcam toes ... -o` wrote toes.json into this folder."""
+    p = d.out_dir / "toes.json"
+    if not p.exists():
+        return Html("")
+    from ..toes.outputs import summary_lines
+
+    try:
+        toes = json.loads(p.read_text(encoding="utf-8"))
+        lines = summary_lines(toes)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return tag("section", tag("h2", "Toe splay and forefoot"),
+                   _none(f"toes.json could not be read ({type(e).__name__})"), id="toes")
+    parts = [tag("h2", "Toe splay and forefoot"),
+             tag("ul", join(tag("li", line) for line in lines)),
+             tag("p", "From a top-down photo on paper (footcam toes). The hallux angle is a "
+                      "footprint proxy, not a radiographic angle.", **{"class": "note"})]
+    png = d.out_dir / "toes.png"
+    if png.exists():
+        src = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+        parts.append(Html('<img class="still" alt="annotated top view of the foot" src="')
+                     + esc(src) + Html('">'))
+    return tag("section", join(parts), id="toes")
+
+
 def render(d: ReportData) -> str:
     """The whole page as a string."""
     name = _source_name(d.analysis)
     sections = [section_header(d), section_findings(d), section_key_values(d), section_curves(d),
-                section_timing(d), section_stills(d), section_quality(d), section_references(d)]
+                section_timing(d), section_stills(d), section_toes(d), section_quality(d),
+                section_references(d)]
     head = join([
         Html('<meta charset="utf-8">'),
         Html(f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'),
