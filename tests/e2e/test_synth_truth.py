@@ -26,6 +26,11 @@ def test_side_view_near_leg_and_trunk(analyse, name):
     truth = synth_truth(name)
     near = NEAR[_walking(name)["direction"]]
     assert len(a.angles) == len(truth)
+    # the leg facing the camera is named, the other one flagged as less accurate
+    assert (a.angles["near_leg"] == near).all()
+    far = "l" if near == "r" else "r"
+    assert "less accurate" in a.availability[f"knee_flexion_deg_{far}"]["note"]
+    assert "note" not in a.availability[f"knee_flexion_deg_{near}"]
     # frame times are the video's own timestamps
     np.testing.assert_allclose(a.angles["time_s"], truth["time_s"], atol=1e-3)
     errs = {}
