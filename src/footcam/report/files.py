@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..constants import LANDMARK_NAMES, N_LANDMARKS
 from ..errors import OutputError
+from ..fsutil import atomic_write_text  # noqa: F401  (re-exported for the report and batch)
 from ..kinematics.cycles import spatiotemporal
 
 ANALYSIS_SCHEMA_VERSION = "1.0"
@@ -45,19 +46,6 @@ def _jsonable(x):
 
 def dumps(obj) -> str:
     return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
