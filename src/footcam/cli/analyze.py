@@ -60,10 +60,12 @@ def machine_summary(a, out_dir: Path) -> dict:
 @click.option("--person", default="auto", show_default=True,
               help="Which person to follow: 'auto' (the walker) or a track number from analysis.json.")
 @analysis_options
+@click.option("--overlay/--no-overlay", default=False, show_default=True,
+              help="Also draw overlay.mp4 (the annotated video) and stills/*.png at each gait event.")
 @click.option("--json", "as_json", is_flag=True, help="Print the machine summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @handle_errors
-def command(clip, output, person, as_json, quiet, **options):
+def command(clip, output, person, overlay, as_json, quiet, **options):
     """Analyse one walking clip: landmarks, per-frame joint angles, view and direction.
 
     Writes angles.csv, landmarks.csv, events.csv, cycles.csv, analysis.json and report.html
@@ -84,8 +86,13 @@ def command(clip, output, person, as_json, quiet, **options):
             bar.__enter__()
         bar.update(1)
 
+    extras = ()
+    if overlay:   # drawn into the staged folder: part of its atomic rename, and the report shows the stills
+        from ..overlay import render_overlay
+        extras = (lambda folder: render_overlay(folder, stills=True, log=log),)
     try:
-        a = analyze_to_dir(clip, out_dir, cfg, progress=progress if show_bar else None, log=log)
+        a = analyze_to_dir(clip, out_dir, cfg, progress=progress if show_bar else None, log=log,
+                           extras=extras)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
