@@ -381,6 +381,12 @@ def _png_size(b: bytes) -> tuple[int, int] | None:
     return struct.unpack(">II", b[16:24])
 
 
+def _still_order(p: Path):
+    """Stills in the order of the clip (the time in names like ``l_hs_1.67s.png``), then name."""
+    m = re.search(r"(\d+(?:\.\d+)?)s\.png$", p.name)
+    return (float(m.group(1)) if m else float("inf"), p.name)
+
+
 def load(out_dir: str | Path) -> ReportData:
     """Read a finished clip folder. Raises FootcamError when it is not one."""
     out_dir = Path(out_dir)
@@ -433,7 +439,7 @@ def load(out_dir: str | Path) -> ReportData:
         data.missing["summary"] = "footcam's findings have not been computed for this folder (no summary.json)"
 
     sd = out_dir / "stills"
-    pngs = sorted(sd.glob("*.png")) if sd.is_dir() else []
+    pngs = sorted(sd.glob("*.png"), key=_still_order) if sd.is_dir() else []
     for p in pngs:
         b = p.read_bytes()
         wh = _png_size(b)
@@ -442,7 +448,7 @@ def load(out_dir: str | Path) -> ReportData:
             continue
         data.stills.append((p.name, b, wh))
     if len(data.stills) > MAX_STILLS:
-        data.notes.append(f"{len(data.stills)} stills in stills/: the first {MAX_STILLS} are shown")
+        data.notes.append(f"{len(data.stills)} stills in stills/: the first {MAX_STILLS} in time are shown")
         data.stills = data.stills[:MAX_STILLS]
     if not data.stills:
         data.missing["stills"] = ("no still frames: stills/ holds no PNG image" if sd.is_dir()
