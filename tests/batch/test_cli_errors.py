@@ -82,7 +82,8 @@ def test_options_match_footcam_analyze():
     from footcam.cli.analyze import command as analyze
     from footcam.cli.batch import command as batch
 
-    per_clip = {"clip", "output", "person", "as_json", "quiet"}
+    # per-clip options; batch does not draw overlays (yet)
+    per_clip = {"clip", "output", "person", "overlay", "as_json", "quiet"}
     a = {p.name: p.default for p in analyze.params if p.name not in per_clip}
     b = {p.name: p.default for p in batch.params}
     assert {k: b.get(k, "missing") for k in a} == a
