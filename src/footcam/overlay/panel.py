@@ -51,7 +51,6 @@ def _dim(c: Colour, k: float) -> Colour:
 
 
 def _nice_ticks(lo: float, hi: float) -> list[float]:
-    span = hi - lo
     for step in (2, 5, 10, 20, 30, 45, 60, 90):
         if np.ceil(hi / step) - np.floor(lo / step) <= 3:
             break

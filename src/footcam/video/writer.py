@@ -128,8 +128,6 @@ class H264Writer:
     def write(self, rgb: np.ndarray, time_s: float) -> None:
         """Encode one ``(h, w, 3)`` uint8 RGB picture shown from ``time_s`` (seconds, from the
         clip's first frame; must increase)."""
-        import av
-
         if rgb.shape[:2] != (self.size_wh[1], self.size_wh[0]) or rgb.ndim != 3:
             raise ValueError(f"frame of shape {rgb.shape}, expected "
                              f"({self.size_wh[1]}, {self.size_wh[0]}, 3)")
