@@ -75,10 +75,22 @@ class CleanConfig:
 
 
 @dataclass(frozen=True)
+class SubjectConfig:
+    #: standing height in centimetres: gives stride/step length and walking speed in metres
+    #: (side views); None = no scale, no lengths
+    height_cm: float | None = None
+
+    def __post_init__(self):
+        if self.height_cm is not None and not 50.0 <= float(self.height_cm) <= 250.0:
+            raise ConfigError(f"height_cm must be within 50..250 cm, got {self.height_cm}")
+
+
+@dataclass(frozen=True)
 class Config:
     video: VideoConfig = field(default_factory=VideoConfig)
     pose: PoseConfig = field(default_factory=PoseConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
+    subject: SubjectConfig = field(default_factory=SubjectConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,7 +100,8 @@ class Config:
         parts = {}
         for f in fields(cls):
             sub = d.get(f.name, {}) or {}
-            typ = {"video": VideoConfig, "pose": PoseConfig, "clean": CleanConfig}[f.name]
+            typ = {"video": VideoConfig, "pose": PoseConfig, "clean": CleanConfig,
+                   "subject": SubjectConfig}[f.name]
             known = {x.name for x in fields(typ)}
             unknown = set(sub) - known
             if unknown:

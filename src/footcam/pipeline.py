@@ -18,6 +18,7 @@ from .errors import NoPersonError, VideoError
 from .kinematics.clean import CleanResult, clean_pose
 from .kinematics.cycles import gait_cycles
 from .kinematics.events import detect_events
+from .kinematics.scale import LEG_SHARE_OF_HEIGHT, contact_positions, px_per_m
 from .kinematics.view import classify_bouts
 from .kinematics.tables import angles_table
 from .types import Bout, PoseSequence
@@ -53,6 +54,7 @@ class Analysis:
     availability: dict
     events: pd.DataFrame
     cycles: pd.DataFrame
+    scale: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timing_s: dict = field(default_factory=dict)
     footcam_version: str = __version__
@@ -142,6 +144,15 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     bouts = classify_bouts(clean.pose)
     angles, availability = angles_table(clean.pose, bouts)
     events = detect_events(clean.pose, bouts)
+    scale = {"height_cm": config.subject.height_cm, "px_per_m": None,
+             "method": "leg length in the picture (hip-knee-ankle, median of the longer leg) "
+                       f"= {LEG_SHARE_OF_HEIGHT} x height (Winter 2009); side views only"}
+    if config.subject.height_cm:
+        ppm = px_per_m(clean.pose, bouts, config.subject.height_cm / 100.0)
+        scale["px_per_m"] = ppm if np.isfinite(ppm) else None
+        events["position_m"] = contact_positions(clean.pose, bouts, events, ppm)
+        if not np.isfinite(ppm):
+            warnings.append("no side view: stride and step length need one (height ignored)")
     cycles = gait_cycles(angles, events)
     timing["clean_angles_events"] = time.perf_counter() - t2
 
@@ -156,7 +167,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     timing["total"] = time.perf_counter() - t0
     return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
                     selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean,
-                    bouts=bouts, angles=angles, events=events, cycles=cycles,
+                    bouts=bouts, angles=angles, events=events, cycles=cycles, scale=scale,
                     availability=availability, warnings=warnings, timing_s=timing)
 
 

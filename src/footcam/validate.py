@@ -181,12 +181,20 @@ def clip_facts(clip: TruthClip, analysis) -> dict:
                       "events_missed": ev["missed"], "events_extra": ev["extra"],
                       "cadence_error_steps_per_min": (st.get("cadence_steps_per_min", float("nan"))
                                                       - clip.meta["walking"]["cadence_steps_per_min"])})
+        for k, name in (("stride_length_m", "stride_length_error_pct"),
+                        ("walking_speed_m_per_s", "walking_speed_error_pct")):
+            est, true = st.get(k), clip.meta["walking"].get(k)
+            facts[name] = (100 * (est - true) / true) if est is not None and true else float("nan")
     return facts
 
 
 def validate(folder: str | Path, config=None, *, only: list[str] | None = None,
              log: Callable[[str], None] = lambda m: None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Analyse every truth clip under ``folder``; return (angle errors, per-clip facts)."""
+    """Analyse every truth clip under ``folder``; return (angle errors, per-clip facts).
+
+    Each clip is analysed with the rendered subject's height (as a user would give
+    ``--height-cm``), so that stride length and walking speed are scored too."""
+    from .config import Config
     from .pipeline import analyze_video
 
     rows, facts = [], []
@@ -194,7 +202,9 @@ def validate(folder: str | Path, config=None, *, only: list[str] | None = None,
         if only and clip.name not in only:
             continue
         log(f"validating {clip.name} ...")
-        a = analyze_video(clip.video, config)
+        height_m = (clip.meta.get("subject") or {}).get("height_m")
+        cfg = (config or Config()).with_options(subject={"height_cm": 100 * height_m if height_m else None})
+        a = analyze_video(clip.video, cfg)
         rows += score_clip(clip, a)
         facts.append(clip_facts(clip, a))
     return pd.DataFrame(rows), pd.DataFrame(facts)
@@ -207,14 +217,15 @@ def _fmt(x, nd=1) -> str:
 def markdown_tables(errors: pd.DataFrame, facts: pd.DataFrame) -> str:
     """The accuracy tables as Markdown (what the README carries)."""
     out = ["| clip | view | frames | detection | view found | swapped legs raw → footcam | "
-           "events: median (p95) error | missed / extra | cadence error |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "events: median (p95) error | missed / extra | cadence error | stride length / speed error |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for _, f in facts.iterrows():
         ev = (f"{_fmt(f.get('event_median_ms'), 0)} ms = {_fmt(f.get('event_median_frames'), 2)} frames "
               f"({_fmt(f.get('event_p95_ms'), 0)} ms)")
         out.append(f"| {f['clip']} | {f.view} | {f.frames} | {f.detection_rate:.1%} | {f.view_found} "
                    f"| {f.swapped_raw} → {f.swapped_after} | {ev} | {f.get('events_missed', '–')} / "
-                   f"{f.get('events_extra', '–')} | {_fmt(f.get('cadence_error_steps_per_min'), 1)} steps/min |")
+                   f"{f.get('events_extra', '–')} | {_fmt(f.get('cadence_error_steps_per_min'), 1)} steps/min "
+                   f"| {_fmt(f.get('stride_length_error_pct'), 1)} % / {_fmt(f.get('walking_speed_error_pct'), 1)} % |")
     out += ["", "| clip | angle | leg | RMSE | bias | r | coverage | baseline RMSE | baseline r | ratio |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for _, e in errors.iterrows():

@@ -53,3 +53,28 @@ def test_asymmetric_steps_and_bout_breaks():
     ev.loc[(ev.side == "r") & (ev.time_s > 2), "bout"] = 1   # a turn between strides 2 and 3
     cyc = gait_cycles(_angles(np.arange(0, 4.5, 1 / 30)), ev)
     assert (cyc.side == "r").sum() == 2
+
+
+def test_lengths_from_heel_positions():
+    ev = _events(offset_l=0.5)
+    # heels land 1.4 m apart per stride, the left foot 0.65 m after the right (steps 0.65 / 0.75)
+    pos = np.where(ev["event"] == "hs", ev["time_s"] * 1.4 + np.where(ev["side"] == "l", -0.05, 0.0), np.nan)
+    ev["position_m"] = pos
+    cyc = gait_cycles(_angles(np.arange(0, 4.5, 1 / 30)), ev)
+    assert cyc["stride_length_m"].to_numpy() == pytest.approx(1.4)
+    assert cyc["walking_speed_m_per_s"].to_numpy() == pytest.approx(1.4)
+    st = spatiotemporal(cyc)
+    assert st["step_length_m_l"] == pytest.approx(0.65)
+    assert st["step_length_m_r"] == pytest.approx(0.75)
+    assert st["step_length_m_symmetry_index_pct"] == pytest.approx(100 * 0.1 / 0.7)
+    # an impossible heel position (a 4 m stride) is dropped, not averaged in
+    ev.loc[(ev.side == "r") & (ev.event == "hs") & (ev.time_s > 3), "position_m"] += 3
+    cyc = gait_cycles(_angles(np.arange(0, 4.5, 1 / 30)), ev)
+    r = cyc[cyc.side == "r"]
+    assert r["stride_length_m"].isna().sum() == 1 and r["stride_length_m"].notna().sum() == 2
+
+
+def test_no_scale_no_length_columns():
+    cyc = gait_cycles(_angles(np.arange(0, 4.5, 1 / 30)), _events())
+    assert not {"stride_length_m", "step_length_m", "walking_speed_m_per_s"} & set(cyc.columns)
+    assert "stride_length_m" not in spatiotemporal(cyc)

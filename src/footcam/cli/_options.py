@@ -23,9 +23,12 @@ ANALYSIS_OPTIONS = (
                  help="Mask landmarks MediaPipe sees less well than this."),
     click.option("--fix-leg-swaps/--no-fix-leg-swaps", default=True, show_default=True,
                  help="Keep left/right leg identity consistent through the clip."),
+    click.option("--height-cm", type=click.FloatRange(50, 250), default=None,
+                 help="The walker's height: adds stride and step length (m) and walking speed "
+                      "(side views; scale from the leg length in the picture)."),
 )
 ANALYSIS_OPTION_NAMES = ("rotate", "model", "num_poses", "max_gap_s", "cutoff_hz", "filter_order",
-                         "no_filter", "min_visibility", "fix_leg_swaps")
+                         "no_filter", "min_visibility", "fix_leg_swaps", "height_cm")
 
 
 def analysis_options(fn):
@@ -46,6 +49,7 @@ def config_from_options(person: str = "auto", **o):
             clean={"max_gap_s": o["max_gap_s"], "cutoff_hz": o["cutoff_hz"],
                    "filter_order": o["filter_order"],
                    "filter": "none" if o["no_filter"] else "butterworth",
-                   "min_visibility": o["min_visibility"], "fix_leg_swaps": o["fix_leg_swaps"]})
+                   "min_visibility": o["min_visibility"], "fix_leg_swaps": o["fix_leg_swaps"]},
+            subject={"height_cm": o.get("height_cm")})
     except ConfigError as e:
         raise click.UsageError(str(e)) from None

@@ -27,11 +27,30 @@ def _nanmin(x):
     return float(np.nanmin(x)) if np.isfinite(x).any() else np.nan
 
 
+#: plausible walking stride and step lengths (metres); outside them a heel position is wrong
+STRIDE_M_RANGE = (0.3, 2.5)
+STEP_M_RANGE = (0.1, 1.5)
+LENGTH_COLUMNS = ("stride_length_m", "step_length_m", "walking_speed_m_per_s")
+
+
+def _positions(events: pd.DataFrame) -> np.ndarray:
+    """Heel position on the floor per event (metres along the walking direction) or NaN."""
+    if "position_m" in events:
+        return events["position_m"].to_numpy(float)
+    return np.full(len(events), np.nan)
+
+
+def _length(d: float, bounds: tuple[float, float]) -> float:
+    return float(d) if np.isfinite(d) and bounds[0] <= d <= bounds[1] else np.nan
+
+
 def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """One row per cycle and side: timing (stride, stance/swing %, step time, double support)
-    and key values (peak dorsiflexion in stance, ankle at toe off, peak knee flexion in swing,
+    """One row per cycle and side: timing (stride, stance/swing %, step time, double support),
+    lengths when ``events`` has heel positions (``position_m``, see kinematics.scale), and key
+    values (peak dorsiflexion in stance, ankle at toe off, peak knee flexion in swing,
     peak hip extension, pelvic rotation range, trunk extension mean and range, foot progression
     in stance). A value that the view cannot support is NaN."""
+    events = events.reset_index(drop=True)
     t = angles["time_s"].to_numpy(float)
     rows = []
     for side in ("l", "r"):
@@ -42,6 +61,9 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         hs_o = events[(events["side"] == other) & (events["event"] == "hs")]["time_s"].to_numpy(float)
         to_o = events[(events["side"] == other) & (events["event"] == "to")]["time_s"].to_numpy(float)
         hs_t, hs_b = hs["time_s"].to_numpy(float), hs["bout"].to_numpy()
+        pos = _positions(events)
+        hs_p = pos[hs.index.to_numpy()]
+        hs_o_p = pos[events.index[(events["side"] == other) & (events["event"] == "hs")].to_numpy()]
         for i in range(len(hs_t) - 1):
             a, b = hs_t[i], hs_t[i + 1]
             if hs_b[i] != hs_b[i + 1] or not STRIDE_S_RANGE[0] <= b - a <= STRIDE_S_RANGE[1]:
@@ -52,6 +74,9 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             opp_hs = hs_o[(hs_o > a) & (hs_o < b)]
             opp_to = to_o[(to_o > a) & (to_o < b)]
             step = (b - opp_hs[0]) if len(opp_hs) else np.nan     # opposite heel strike → this one
+            stride_m = _length(hs_p[i + 1] - hs_p[i], STRIDE_M_RANGE)
+            opp_p = hs_o_p[(hs_o > a) & (hs_o < b)]
+            step_m = _length(hs_p[i + 1] - opp_p[0], STEP_M_RANGE) if len(opp_p) else np.nan
             ds = np.nan
             if len(opp_hs) and len(opp_to) and np.isfinite(t_off):
                 first_ds = opp_to[0] - a if opp_to[0] < opp_hs[0] else np.nan
@@ -71,6 +96,8 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             rows.append({
                 "side": side, "cycle": i, "bout": int(hs_b[i]), "start_s": a, "end_s": b,
                 "stride_time_s": stride, "step_time_s": step,
+                "stride_length_m": stride_m, "step_length_m": step_m,
+                "walking_speed_m_per_s": stride_m / stride,
                 "stance_pct": 100 * (t_off - a) / stride if np.isfinite(t_off) else np.nan,
                 "swing_pct": 100 * (b - t_off) / stride if np.isfinite(t_off) else np.nan,
                 "double_support_pct": ds,
@@ -83,24 +110,31 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
                 "trunk_extension_range_deg": _nanmax(trunk[cyc]) - _nanmin(trunk[cyc]),
                 "foot_progression_stance_deg": float(np.nanmedian(fp[stance])) if np.isfinite(fp[stance]).any() else np.nan,
             })
-    return pd.DataFrame(rows)
+    df = pd.DataFrame(rows)
+    if "position_m" not in events:
+        df = df.drop(columns=list(LENGTH_COLUMNS), errors="ignore")
+    return df
 
 
 def spatiotemporal(cycles: pd.DataFrame) -> dict:
     """Clip-level timing from the cycles: cadence (steps/min = 120 / stride time), stride and
-    step time, stance, swing and double support, and a left/right symmetry index (%) of step
-    and stance time (0 = symmetric). No lengths: footcam has no scale unless one is given."""
+    step time, stance, swing and double support, stride and step length and walking speed
+    (metres, only when a scale was given), and a left/right symmetry index (%) of step and
+    stance time (0 = symmetric)."""
     out: dict = {}
     if cycles.empty:
         return out
     stride = cycles["stride_time_s"].mean()
     out["cadence_steps_per_min"] = 120.0 / stride
-    for k in ("stride_time_s", "step_time_s", "stance_pct", "swing_pct", "double_support_pct"):
+    for k in ("stride_time_s", "step_time_s", "stance_pct", "swing_pct", "double_support_pct",
+              "stride_length_m", "step_length_m", "walking_speed_m_per_s"):
+        if k not in cycles:
+            continue
         out[k] = float(cycles[k].mean()) if cycles[k].notna().any() else None
         for s in ("l", "r"):
             v = cycles.loc[cycles["side"] == s, k]
             out[f"{k}_{s}"] = float(v.mean()) if v.notna().any() else None
-    for k in ("step_time_s", "stance_pct"):
+    for k in ("step_time_s", "stance_pct", "step_length_m"):
         l, r = out.get(f"{k}_l"), out.get(f"{k}_r")
         out[f"{k}_symmetry_index_pct"] = (100 * abs(l - r) / (0.5 * (l + r))
                                           if l is not None and r is not None and l + r else None)

@@ -133,6 +133,7 @@ def analysis_dict(analysis) -> dict:
                    "method": "foot position relative to the pelvis along the walking direction "
                              "(Zeni et al. 2008), sub-frame extrema, calibrated offsets"},
         "spatiotemporal": spatiotemporal(analysis.cycles),
+        "scale": analysis.scale,
         "warnings": list(analysis.warnings),
         "timing_s": {k: round(x, 3) for k, x in analysis.timing_s.items()},
     }
