@@ -101,7 +101,8 @@ def test_analyze_writes_outputs_and_json_summary(tmp_path):
     assert summary["frames"] == 120 and summary["frames_with_pose"] == 120
     assert summary["bouts"][0]["view"] == "side"
     assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "cycles.csv",
-                                                    "events.csv", "landmarks.csv", "report.html"]
+                                                    "events.csv", "landmarks.csv", "report.html",
+                                                    "summary.json"]
     assert "normal_side.mp4" in (out / "report.html").read_text()
     meta = json.loads((out / "analysis.json").read_text())
     assert meta["source"]["name"] == "normal_side.mp4"

@@ -35,6 +35,9 @@ class PoseConfig:
     min_tracking_confidence: float = 0.5
     #: "auto" follows the walker; an integer picks that track (as listed in analysis.json)
     person: str = "auto"
+    #: side views: take each foot's angle from the picture (template tracking) instead of
+    #: MediaPipe's heel and toe points alone
+    refine_feet: bool = True
 
     def __post_init__(self):
         if not 0 <= int(self.num_poses) <= 10:

@@ -5,7 +5,7 @@ video in → pose (follow one person) → clean → bouts/view → angles.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -55,6 +55,7 @@ class Analysis:
     events: pd.DataFrame
     cycles: pd.DataFrame
     scale: dict = field(default_factory=dict)
+    feet: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timing_s: dict = field(default_factory=dict)
     footcam_version: str = __version__
@@ -142,8 +143,19 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     t2 = time.perf_counter()
     clean = clean_pose(raw, config.clean)
     bouts = classify_bouts(clean.pose)
-    angles, availability = angles_table(clean.pose, bouts)
     events = detect_events(clean.pose, bouts)
+    timing["clean_and_events"] = time.perf_counter() - t2
+    feet = {"used": False, "why_not": "turned off (--no-refine-feet)"}
+    if config.pose.refine_feet:
+        from .pose.footrefine import refine_feet
+
+        t3 = time.perf_counter()
+        refined, feet = refine_feet(lambda: iter_frames(info, extra, gray=True), clean.pose, bouts, events,
+                                    cutoff_hz=config.clean.cutoff_hz, order=config.clean.filter_order)
+        clean = replace(clean, pose=refined)
+        timing["refine_feet"] = time.perf_counter() - t3
+    t2 = time.perf_counter()
+    angles, availability = angles_table(clean.pose, bouts)
     scale = {"height_cm": config.subject.height_cm, "px_per_m": None,
              "method": "leg length in the picture (hip-knee-ankle, median of the longer leg) "
                        f"= {LEG_SHARE_OF_HEIGHT} x height (Winter 2009); side views only"}
@@ -154,7 +166,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
         if not np.isfinite(ppm):
             warnings.append("no side view: stride and step length need one (height ignored)")
     cycles = gait_cycles(angles, events)
-    timing["clean_angles_events"] = time.perf_counter() - t2
+    timing["angles_and_cycles"] = time.perf_counter() - t2
 
     size = np.nanmedian(_shoulder_to_ankle_px(clean.pose))
     if np.isfinite(size) and size < SMALL_PERSON_PX:
@@ -167,7 +179,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     timing["total"] = time.perf_counter() - t0
     return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
                     selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean,
-                    bouts=bouts, angles=angles, events=events, cycles=cycles, scale=scale,
+                    bouts=bouts, angles=angles, events=events, cycles=cycles, scale=scale, feet=feet,
                     availability=availability, warnings=warnings, timing_s=timing)
 
 
@@ -212,10 +224,12 @@ def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None 
                    progress: Progress | None = None, log: Callable[[str], None] = _log_none,
                    extras=()) -> Analysis:
     """Analyse one clip and write its complete output folder (atomically): the tables,
-    analysis.json, report.html, and whatever ``extras(folder)`` add (e.g. the overlay)."""
+    analysis.json, summary.json (findings), report.html, and whatever ``extras(folder)`` add
+    (e.g. the overlay). summary.json comes first: the overlay and the report read it."""
+    from .findings import write_summary
     from .report.files import write_analysis
     from .report.html import write_report
 
     analysis = analyze_video(path, config, progress=progress, log=log)
-    write_analysis(analysis, Path(out_dir), extras=(*extras, write_report))
+    write_analysis(analysis, Path(out_dir), extras=(write_summary, *extras, write_report))
     return analysis

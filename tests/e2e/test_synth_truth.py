@@ -2,7 +2,8 @@
 
 Tolerances are the measured figures plus a margin (README, "Accuracy against ground truth";
 measured on normal_side / normal_side_rtl: near hip 3.7 / 3.5, near knee 5.5 / 4.9, near ankle
-7.1 / 8.3 with r 0.51 / 0.52, trunk 1.3 / 1.4 deg), so accuracy cannot silently regress.
+2.6 / 5.6 with r 0.93 / 0.82 (foot angle from the picture), trunk 1.3 / 1.4 deg), so accuracy
+cannot silently regress.
 """
 import json
 
@@ -40,13 +41,14 @@ def test_side_view_near_leg_and_trunk(analyse, name):
         assert errs[col][2] >= 0.95 * len(truth), f"{col}: values in only {errs[col][2]} frames"
     assert errs[f"hip_flexion_deg_{near}"][0] <= 4.5, errs
     assert errs[f"knee_flexion_deg_{near}"][0] <= 6.5, errs
-    assert errs[f"ankle_dorsiflexion_deg_{near}"][0] <= 9.5, errs
+    assert errs[f"ankle_dorsiflexion_deg_{near}"][0] <= 7.0, errs
     assert errs["trunk_extension_deg"][0] <= 2.0, errs
-    # the correlation of the near hip and knee curves with the truth
-    for col in (f"hip_flexion_deg_{near}", f"knee_flexion_deg_{near}"):
+    # the correlation of the near hip, knee and ankle curves with the truth
+    for col, r_min in ((f"hip_flexion_deg_{near}", 0.93), (f"knee_flexion_deg_{near}", 0.93),
+                       (f"ankle_dorsiflexion_deg_{near}", 0.75)):
         x, y = a.angles[col].to_numpy(), truth[col].to_numpy()
         ok = np.isfinite(x) & np.isfinite(y)
-        assert np.corrcoef(x[ok], y[ok])[0, 1] >= 0.93, col
+        assert np.corrcoef(x[ok], y[ok])[0, 1] >= r_min, col
 
 
 def test_no_swapped_leg_frames_after_cleaning(analyse):
@@ -103,3 +105,18 @@ def test_directions_give_the_same_angles(analyse):
         # same textbook curve: similar range and mean (the two renders differ in look and phase)
         assert abs(np.nanmean(a) - np.nanmean(b)) < 4.0
         assert abs((np.nanmax(a) - np.nanmin(a)) - (np.nanmax(b) - np.nanmin(b))) < 8.0
+
+
+def test_foot_angle_from_the_picture_beats_mediapipes_points(analyse):
+    """The foot refinement on and off, same clip: the ankle RMSE must drop by at least a third
+    (measured 7.1 -> 2.6 deg on normal_side's near leg)."""
+    name = "normal_side"
+    truth = synth_truth(name)["ankle_dorsiflexion_deg_r"].to_numpy()
+    on = analyse(synth_clip(name))
+    off = analyse(synth_clip(name), pose={"refine_feet": False})
+    r_on = rmse_bias(on.angles["ankle_dorsiflexion_deg_r"].to_numpy(), truth)[0]
+    r_off = rmse_bias(off.angles["ankle_dorsiflexion_deg_r"].to_numpy(), truth)[0]
+    assert r_on <= 0.67 * r_off, (r_on, r_off)
+    used = [f for f in on.feet["feet"] if f["used"]]
+    assert {f["side"] for f in used} == {"l", "r"}
+    assert off.feet["used"] is False

@@ -23,12 +23,15 @@ ANALYSIS_OPTIONS = (
                  help="Mask landmarks MediaPipe sees less well than this."),
     click.option("--fix-leg-swaps/--no-fix-leg-swaps", default=True, show_default=True,
                  help="Keep left/right leg identity consistent through the clip."),
+    click.option("--refine-feet/--no-refine-feet", default=True, show_default=True,
+                 help="Side views: measure each foot's angle from the picture (template tracking) "
+                      "rather than from MediaPipe's heel and toe points alone."),
     click.option("--height-cm", type=click.FloatRange(50, 250), default=None,
                  help="The walker's height: adds stride and step length (m) and walking speed "
                       "(side views; scale from the leg length in the picture)."),
 )
 ANALYSIS_OPTION_NAMES = ("rotate", "model", "num_poses", "max_gap_s", "cutoff_hz", "filter_order",
-                         "no_filter", "min_visibility", "fix_leg_swaps", "height_cm")
+                         "no_filter", "min_visibility", "fix_leg_swaps", "refine_feet", "height_cm")
 
 
 def analysis_options(fn):
@@ -45,7 +48,8 @@ def config_from_options(person: str = "auto", **o):
     try:
         return Config().with_options(
             video={"rotate": o["rotate"]},
-            pose={"person": person, "model": o["model"], "num_poses": o["num_poses"]},
+            pose={"person": person, "model": o["model"], "num_poses": o["num_poses"],
+                  "refine_feet": o.get("refine_feet")},
             clean={"max_gap_s": o["max_gap_s"], "cutoff_hz": o["cutoff_hz"],
                    "filter_order": o["filter_order"],
                    "filter": "none" if o["no_filter"] else "butterworth",

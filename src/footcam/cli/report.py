@@ -17,10 +17,14 @@ def command(outdir: Path, quiet: bool):
 
     One self-contained page (no network, prints on A4): clip facts and data quality, findings
     with their evidence, key values against typical ranges, gait-cycle curves, the event
-    timeline and still frames. Sections whose data the folder lacks say so.
+    timeline and still frames. Sections whose data the folder lacks say so. When the folder
+    has cycles.csv and analysis.json, summary.json (the findings) is recomputed first.
     """
+    from ..findings import write_summary
     from ..report.html import write_report
 
+    if (outdir / "cycles.csv").is_file() and (outdir / "analysis.json").is_file():
+        write_summary(outdir)
     path = write_report(outdir)
     if not quiet:
         click.echo(str(path))

@@ -8,6 +8,9 @@ import pandas as pd
 
 #: a stride shorter or longer than this is not a gait cycle (a missed or extra event)
 STRIDE_S_RANGE = (0.6, 2.5)
+#: ... nor one more than this share away from the median stride of its bout (walking strides
+#: vary by 2-4 %; 15 % is a heel strike found in the wrong place)
+MAX_STRIDE_DEVIATION = 0.15
 
 
 def _between(t: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -40,18 +43,57 @@ def _positions(events: pd.DataFrame) -> np.ndarray:
     return np.full(len(events), np.nan)
 
 
+#: push-off: the peak plantarflexion within this share of the stride before or after toe off
+#: (robust to a frame's error in the toe-off time, where the ankle turns ~3 deg per frame)
+PUSH_OFF_WINDOW = 0.1
+
+
+#: trunk range: harmonics of the stride kept (the trunk pitches once per step, i.e. twice per
+#: stride); higher ones are mostly measurement noise, which would widen a max-min range
+TRUNK_HARMONICS = 2
+
+
+def _periodic_range(t: np.ndarray, x: np.ndarray, a: float, b: float) -> float:
+    """Range of the cycle's curve (``a``..``b``) rebuilt from its first TRUNK_HARMONICS
+    harmonics of the stride; NaN when the cycle has gaps."""
+    w = _between(t, a, b)
+    ok = w & np.isfinite(x)
+    if ok.sum() < max(8, 0.8 * w.sum()):
+        return np.nan
+    grid = np.linspace(a, b, 100, endpoint=False)
+    f = np.fft.rfft(np.interp(grid, t[ok], x[ok]))
+    f[TRUNK_HARMONICS + 1:] = 0
+    y = np.fft.irfft(f, n=len(grid))
+    return float(y.max() - y.min())
+
+
+def _leg_view(near: np.ndarray | None, cyc: np.ndarray, side: str) -> str:
+    """"near" when this leg faced the camera for most of the cycle (side views), "far" when
+    it was mostly the far leg, "" when the view has no near leg (front/back)."""
+    if near is None or not cyc.any():
+        return ""
+    n = near[cyc]
+    k_near, k_far = int((n == side).sum()), int(((n != side) & (n != "")).sum())
+    if k_near + k_far < cyc.sum() / 2:
+        return ""
+    return "near" if k_near >= k_far else "far"
+
+
 def _length(d: float, bounds: tuple[float, float]) -> float:
     return float(d) if np.isfinite(d) and bounds[0] <= d <= bounds[1] else np.nan
 
 
 def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """One row per cycle and side: timing (stride, stance/swing %, step time, double support),
-    lengths when ``events`` has heel positions (``position_m``, see kinematics.scale), and key
-    values (peak dorsiflexion in stance, ankle at toe off, peak knee flexion in swing,
+    lengths when ``events`` has heel positions (``position_m``, see kinematics.scale), whether
+    the leg was the near or the far one (side views), and key values (peak dorsiflexion in
+    stance, ankle at toe off, peak plantarflexion at push-off and the ankle's range between the
+    two, peak knee flexion in swing,
     peak hip extension, pelvic rotation range, trunk extension mean and range, foot progression
     in stance). A value that the view cannot support is NaN."""
     events = events.reset_index(drop=True)
     t = angles["time_s"].to_numpy(float)
+    near = angles["near_leg"].fillna("").astype(str).to_numpy() if "near_leg" in angles else None
     rows = []
     for side in ("l", "r"):
         other = "r" if side == "l" else "l"
@@ -93,6 +135,9 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             fp = _col(angles, "foot_progression_deg", side)
             ok = np.isfinite(ank)
             ank_to = float(np.interp(t_off, t[ok], ank[ok])) if np.isfinite(t_off) and ok.sum() > 2 else np.nan
+            push = (_between(t, t_off - PUSH_OFF_WINDOW * stride, t_off + PUSH_OFF_WINDOW * stride)
+                    if np.isfinite(t_off) else np.zeros_like(cyc))
+            peak_df, peak_pf = _nanmax(ank[stance]), _nanmin(ank[push])
             rows.append({
                 "side": side, "cycle": i, "bout": int(hs_b[i]), "start_s": a, "end_s": b,
                 "stride_time_s": stride, "step_time_s": step,
@@ -101,16 +146,23 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
                 "stance_pct": 100 * (t_off - a) / stride if np.isfinite(t_off) else np.nan,
                 "swing_pct": 100 * (b - t_off) / stride if np.isfinite(t_off) else np.nan,
                 "double_support_pct": ds,
-                "peak_ankle_dorsiflexion_stance_deg": _nanmax(ank[stance]),
+                "leg_view": _leg_view(near, cyc, side),
+                "peak_ankle_dorsiflexion_stance_deg": peak_df,
                 "ankle_dorsiflexion_at_toe_off_deg": ank_to,
+                "peak_ankle_plantarflexion_push_off_deg": peak_pf,
+                "ankle_range_deg": peak_df - peak_pf,
                 "peak_knee_flexion_swing_deg": _nanmax(knee[swing]),
                 "peak_hip_extension_deg": -_nanmin(hip[stance]) if stance.any() else np.nan,
                 "pelvic_rotation_range_deg": _nanmax(pelvis[cyc]) - _nanmin(pelvis[cyc]),
                 "trunk_extension_mean_deg": float(np.nanmean(trunk[cyc])) if np.isfinite(trunk[cyc]).any() else np.nan,
-                "trunk_extension_range_deg": _nanmax(trunk[cyc]) - _nanmin(trunk[cyc]),
+                "trunk_extension_range_deg": _periodic_range(t, trunk, a, b),
                 "foot_progression_stance_deg": float(np.nanmedian(fp[stance])) if np.isfinite(fp[stance]).any() else np.nan,
             })
     df = pd.DataFrame(rows)
+    if not df.empty:
+        # a stride far from the bout's typical one rests on a missed or misplaced heel strike
+        typical = df.groupby("bout")["stride_time_s"].transform("median")
+        df = df[(df["stride_time_s"] - typical).abs() <= MAX_STRIDE_DEVIATION * typical].reset_index(drop=True)
     if "position_m" not in events:
         df = df.drop(columns=list(LENGTH_COLUMNS), errors="ignore")
     return df
@@ -135,6 +187,8 @@ def spatiotemporal(cycles: pd.DataFrame) -> dict:
             v = cycles.loc[cycles["side"] == s, k]
             out[f"{k}_{s}"] = float(v.mean()) if v.notna().any() else None
     for k in ("step_time_s", "stance_pct", "step_length_m"):
+        if k not in out:
+            continue
         l, r = out.get(f"{k}_l"), out.get(f"{k}_r")
         out[f"{k}_symmetry_index_pct"] = (100 * abs(l - r) / (0.5 * (l + r))
                                           if l is not None and r is not None and l + r else None)

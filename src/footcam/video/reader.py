@@ -165,8 +165,24 @@ def upright(img: np.ndarray, rotation_ccw_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, k=k)) if k else img
 
 
-def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0) -> Iterator[tuple[int, float, np.ndarray]]:
-    """Yield ``(index, time_s, rgb)`` for every frame, upright, one at a time.
+#: pixel formats whose first plane is the 8-bit luma (Y) picture
+_Y_PLANE_FORMATS = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21"}
+
+
+def _luma(frame) -> np.ndarray:
+    """The frame's grey picture: its Y plane when it has one (no colour conversion), else
+    converted."""
+    if frame.format.name in _Y_PLANE_FORMATS:
+        plane = frame.planes[0]
+        buf = np.frombuffer(plane, np.uint8)
+        return buf.reshape(-1, plane.line_size)[:frame.height, :frame.width]
+    return frame.to_ndarray(format="gray")
+
+
+def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
+                gray: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(index, time_s, rgb)`` for every frame, upright, one at a time (``gray``:
+    a single-channel picture instead of RGB).
 
     ``extra_rotation_ccw_deg`` turns pictures that are rotated without metadata. ``time_s`` is
     the frame's own presentation time from the first frame (never index / rounded fps).
@@ -193,7 +209,7 @@ def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0) -> Iterator[tu
                 if t <= last:
                     continue
                 last = t
-                img = frame.to_ndarray(format="rgb24")
+                img = _luma(frame) if gray else frame.to_ndarray(format="rgb24")
                 yield i, float(t), upright(img, rot)
                 i += 1
         except av.error.FFmpegError as e:

@@ -1,0 +1,230 @@
+"""Every threshold footcam's findings use, with its source, in one table.
+
+``RULES`` is the table: one ``RuleSpec`` per finding. ``KEY_VALUES`` lists the key values that
+summary.json reports with their typical range. ``REFERENCES`` holds the full citations.
+docs/findings.md explains each row; change a number here and there together.
+
+Where a cut-off is footcam's own choice rather than a published figure, its ``basis`` says so
+and its ``reference`` is ``"footcam"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SIDE, FRONT, BACK, OBLIQUE = "side", "front", "back", "oblique"
+
+#: id -> (short, full citation). Only literature that says what footcam uses it for.
+REFERENCES: dict[str, tuple[str, str]] = {
+    "perry2010": ("Perry & Burnfield 2010",
+                  "Perry J, Burnfield JM. Gait Analysis: Normal and Pathological Function. 2nd ed. "
+                  "Thorofare, NJ: SLACK; 2010."),
+    "mcginley2009": ("McGinley et al. 2009",
+                     "McGinley JL, Baker R, Wolfe R, Morris ME. The reliability of three-dimensional "
+                     "kinematic gait measurements: a systematic review. Gait Posture. "
+                     "2009;29(3):360-369."),
+    "staheli1985": ("Staheli et al. 1985",
+                    "Staheli LT, Corbett M, Wyss C, King H. Lower-extremity rotational problems in "
+                    "children. Normal values to guide management. J Bone Joint Surg Am. "
+                    "1985;67(1):39-47."),
+    "footcam": ("footcam's own choice",
+                "footcam's own working cut-off, not taken from a published norm; see "
+                "docs/findings.md for the reasoning. Treat it as provisional."),
+}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One finding rule.
+
+    kind:
+      ``level``      the mean of ``measure`` per side (or over both sides' cycles when
+                     ``central``) against ``mild``/``marked``, in ``direction``;
+      ``difference`` left minus right of ``measure`` (absolute), in the measure's unit;
+      ``index``      symmetry index 100·|l−r| / mean(l, r), in %;
+      ``chain``      fires when one of ``parts[0]`` and one of ``parts[1]`` fire on the clip.
+    """
+
+    id: str
+    title: str                       # plain words, shown as the finding's heading
+    kind: str
+    measure: str = ""                # a cycles.csv column
+    direction: str = "above"         # "above": flagged when greater; "below": when smaller
+    mild: float | None = None
+    marked: float | None = None
+    unit: str = "deg"
+    central: bool = False            # one value for the body (pelvis, trunk), not per leg
+    views: tuple[str, ...] = (SIDE,)  # views whose cycles the rule may use
+    reference: tuple[str, ...] = ()
+    basis: str = ""                  # where each number comes from, in plain words
+    what: str = ""                   # the quantity, for "not measurable" and evidence
+    film: str = ""                   # which view measures it, for "not measurable"
+    typical: str = ""                # the typical value in words, for the evidence
+    parts: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    #: side views: use only cycles in which the leg faced the camera (the far leg is seen
+    #: through the near one; its ankle is measured less well)
+    near_leg_only: bool = False
+
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        id="restricted_ankle_motion", title="Less ankle motion from late stance to push-off",
+        kind="level", measure="ankle_range_deg", direction="below",
+        mild=20.0, marked=15.0, views=(SIDE,), reference=("perry2010", "footcam"), near_leg_only=True,
+        basis="the ankle typically turns through about 30° between its peak dorsiflexion in "
+              "terminal stance (about 10°) and its peak plantarflexion at push-off (about 20°) "
+              "(Perry & Burnfield 2010); mild below 20° (two thirds of that), marked below 15° "
+              "(half), footcam's own cut-offs. footcam rates this range rather than the "
+              "dorsiflexion peak alone because it measures it better from video (docs/findings.md)",
+        what="ankle range from late stance to push-off", film="side",
+        typical="typically about 30°"),
+    RuleSpec(
+        id="restricted_dorsiflexion", title="Less ankle dorsiflexion in stance",
+        kind="level", measure="peak_ankle_dorsiflexion_stance_deg", direction="below",
+        mild=5.0, marked=0.0, views=(SIDE,), reference=("perry2010", "footcam"), near_leg_only=True,
+        basis="the typical peak dorsiflexion in terminal stance is about 10° (Perry & Burnfield "
+              "2010); mild below 5° (half of it), marked below 0° (the shin never passes the "
+              "vertical over the foot), footcam's own cut-offs",
+        what="ankle dorsiflexion in stance", film="side",
+        typical="typical about 10° in late stance"),
+    RuleSpec(
+        id="reduced_push_off", title="Less ankle push-off",
+        kind="level", measure="peak_ankle_plantarflexion_push_off_deg", direction="above",
+        mild=-10.0, marked=-5.0, views=(SIDE,), reference=("perry2010", "footcam"), near_leg_only=True,
+        basis="the ankle typically plantarflexes by about 20° around toe off (Perry & Burnfield "
+              "2010); mild when the peak is less than 10° (half of it), marked when less than 5°, "
+              "footcam's own cut-offs",
+        what="peak ankle plantarflexion at push-off", film="side",
+        typical="typically about 20° of plantarflexion, i.e. about −20°"),
+    RuleSpec(
+        id="excess_pelvic_rotation", title="More pelvic rotation than typical",
+        kind="level", measure="pelvic_rotation_range_deg", direction="above", central=True,
+        mild=15.0, marked=20.0, views=(FRONT, BACK), reference=("perry2010", "mcginley2009"),
+        basis="the pelvis typically turns about 10° in all over a stride (Perry & Burnfield "
+              "2010); mild above 15°: more than the 5° that McGinley et al. (2009) call the "
+              "limit of a reasonable measurement error beyond it; marked above 20° (twice the "
+              "typical range), footcam's own choice",
+        what="pelvic rotation", film="front or back",
+        typical="typically about 10° in all (5° each way)"),
+    RuleSpec(
+        id="excess_trunk_extension_range",
+        title="More back-and-forth trunk (lower back) movement than footcam expects",
+        kind="level", measure="trunk_extension_range_deg", direction="above", central=True,
+        mild=5.0, marked=8.0, views=(SIDE,), reference=("footcam",),
+        basis="footcam's own choice: an upright walker's trunk (lumbar proxy) pitches by a few "
+              "degrees per stride (about 2.5-3° on the rendered typical walks); footcam measures "
+              "the range of the stride's periodic trunk motion (its first two harmonics, so that "
+              "frame-to-frame noise does not widen it) and reads 3.5-4.7° on typical rendered "
+              "walks and 6.2° on one with twice the motion; mild above 5°, marked above 8°. No "
+              "published norm for this proxy is used",
+        what="trunk (lumbar proxy) extension range", film="side",
+        typical="footcam expects a few degrees per stride"),
+    RuleSpec(
+        id="out_toeing", title="Feet turned out (out-toeing)",
+        kind="level", measure="foot_progression_stance_deg", direction="above",
+        mild=20.0, marked=30.0, views=(FRONT,), reference=("staheli1985",),
+        basis="adults typically walk with the feet turned out by about 10°, up to about 20° "
+              "(Staheli et al. 1985): mild above 20°; marked above 30°, footcam's own choice",
+        what="toe-out (foot progression in stance)", film="front",
+        typical="typically about 10° toe-out, up to about 20°"),
+    RuleSpec(
+        id="asymmetry_dorsiflexion", title="Left and right ankles bend differently in stance",
+        kind="difference", measure="peak_ankle_dorsiflexion_stance_deg", direction="below",
+        mild=5.0, marked=10.0, views=(SIDE,), reference=("mcginley2009",), near_leg_only=True,
+        basis="mild when left and right differ by more than 5°: McGinley et al. (2009) regard "
+              "errors of 2–5° as reasonable, so a larger difference is more than measurement "
+              "error; marked above 10° (twice that), footcam's own choice",
+        what="left/right difference in ankle dorsiflexion in stance", film="side"),
+    RuleSpec(
+        id="asymmetry_push_off", title="Left and right ankles push off differently",
+        kind="difference", measure="peak_ankle_plantarflexion_push_off_deg", direction="above",
+        mild=5.0, marked=10.0, views=(SIDE,), reference=("mcginley2009",), near_leg_only=True,
+        basis="as for dorsiflexion: more than 5° (McGinley et al. 2009) mild, more than 10° "
+              "marked (footcam's own choice)",
+        what="left/right difference in ankle push-off", film="side"),
+    RuleSpec(
+        id="asymmetry_step_time", title="Left and right steps take different times",
+        kind="index", measure="step_time_s", unit="%", mild=15.0, marked=25.0,
+        views=(SIDE, FRONT, OBLIQUE), reference=("footcam",),
+        basis="footcam's own choice: a symmetry index (100·|left−right| / mean of the per-side "
+              "medians) above 15 % mild, above 25 % marked. footcam times a heel strike to about "
+              "a frame (95 % within 3 frames on rendered clips), which alone can make a 5-10 % "
+              "index from two or three strides; the cut-offs sit well above that",
+        what="left/right step time", film="side or front"),
+    RuleSpec(
+        id="asymmetry_stance_time", title="Left and right feet stay on the ground for different times",
+        kind="index", measure="stance_pct", unit="%", mild=15.0, marked=25.0,
+        views=(SIDE, FRONT, OBLIQUE), reference=("footcam",),
+        basis="footcam's own choice, as for step time: a symmetry index of the stance share above "
+              "15 % mild, above 25 % marked",
+        what="left/right stance time", film="side or front"),
+    RuleSpec(
+        id="ankle_compensation_chain",
+        title="Less ankle movement together with more pelvis or trunk movement",
+        kind="chain", unit="", reference=("footcam",),
+        parts=(("restricted_ankle_motion", "restricted_dorsiflexion", "reduced_push_off"),
+               ("excess_pelvic_rotation", "excess_trunk_extension_range")),
+        basis="footcam's own rule, with no threshold of its own: it fires when an ankle finding "
+              "(less dorsiflexion or less push-off) and a pelvis or trunk finding are both at "
+              "least mild on the same clip; its severity is the lower of the two",
+        what="the ankle-and-compensation pattern", film="side (ankle, trunk) and front (pelvis)"),
+)
+
+RULES_BY_ID: dict[str, RuleSpec] = {r.id: r for r in RULES}
+
+#: the minimum number of gait cycles (per side, or in all for a central value) a rule rests on
+MIN_CYCLES = 2
+#: confidence: the number of cycles (per side) at which the "how many cycles" factor reaches 1
+FULL_CONFIDENCE_CYCLES = 5
+#: confidence: a cycle-to-cycle SD of this many degrees halves the "consistency" factor
+#: (McGinley et al. 2009: errors above 5° should raise concern)
+CONSISTENCY_SD_DEG = 5.0
+#: the same for a symmetry index, in percentage points (footcam's own choice)
+CONSISTENCY_SD_PCT = 10.0
+
+
+@dataclass(frozen=True)
+class KeyValueSpec:
+    """A key value of cycles.csv reported in summary.json, with its typical adult range."""
+
+    column: str
+    central: bool
+    views: tuple[str, ...]
+    low: float | None
+    high: float | None
+    reference: str | None
+    note: str = ""
+
+
+KEY_VALUES: tuple[KeyValueSpec, ...] = (
+    KeyValueSpec("peak_ankle_dorsiflexion_stance_deg", False, (SIDE,), 5.0, 15.0, "perry2010",
+                 "about 10° in terminal stance"),
+    KeyValueSpec("ankle_dorsiflexion_at_toe_off_deg", False, (SIDE,), -20.0, -10.0, "perry2010",
+                 "about 15° plantarflexion at toe off"),
+    KeyValueSpec("peak_ankle_plantarflexion_push_off_deg", False, (SIDE,), -25.0, -15.0, "perry2010",
+                 "about 20° plantarflexion around toe off"),
+    KeyValueSpec("ankle_range_deg", False, (SIDE,), 25.0, 35.0, "perry2010",
+                 "about 30° from late stance to push-off"),
+    KeyValueSpec("peak_knee_flexion_swing_deg", False, (SIDE,), 55.0, 65.0, "perry2010",
+                 "about 60° in initial swing"),
+    KeyValueSpec("peak_hip_extension_deg", False, (SIDE,), 5.0, 20.0, "perry2010",
+                 "thigh about 10–20° behind the vertical in terminal stance"),
+    KeyValueSpec("pelvic_rotation_range_deg", True, (FRONT, BACK), 5.0, 15.0, "perry2010",
+                 "about 10° in all"),
+    KeyValueSpec("trunk_extension_mean_deg", True, (SIDE,), None, None, None,
+                 "no published range for this proxy"),
+    KeyValueSpec("trunk_extension_range_deg", True, (SIDE,), None, 5.0, "footcam",
+                 "footcam's own working limit"),
+    KeyValueSpec("foot_progression_stance_deg", False, (FRONT,), -3.0, 20.0, "staheli1985",
+                 "about 10° toe-out"),
+)
+
+#: why a view cannot measure what a rule needs, in plain words
+VIEW_LIMITS: dict[str, str] = {
+    SIDE: "a side view shows the sagittal plane only (no pelvic rotation or toe-out)",
+    FRONT: "a front view hides the sagittal plane (no ankle, knee, hip or trunk bending)",
+    BACK: "a back view hides the sagittal plane (no ankle, knee, hip or trunk bending) and "
+          "gives no toe-out (from behind MediaPipe turns the feet toward the camera)",
+    OBLIQUE: "an oblique view foreshortens both planes, so footcam does not rate these angles "
+             "from it",
+    "unknown": "the view could not be classified",
+}
