@@ -68,8 +68,8 @@ def machine_summary(a, out_dir: Path) -> dict:
 def command(clip, output, person, overlay, as_json, quiet, **options):
     """Analyse one walking clip: landmarks, per-frame joint angles, view and direction.
 
-    Writes angles.csv, landmarks.csv, events.csv, cycles.csv, analysis.json and report.html
-    into the output folder.
+    Writes angles.csv, landmarks.csv, events.csv, cycles.csv, analysis.json, summary.json
+    (findings) and report.html into the output folder.
     """
     from ..pipeline import analyze_to_dir
 
