@@ -184,12 +184,12 @@ def test_pelvic_rotation_counts_from_the_back_too():
     assert not_measurable(s, "out_toeing")[0]["view"] == "front"
 
 
-@pytest.mark.parametrize("value, severity", [(4.0, "none"), (5.0, "none"), (5.1, "mild"),
-                                             (8.0, "mild"), (8.1, "marked"), (12.5, "marked")])
+@pytest.mark.parametrize("value, severity", [(5.0, "none"), (6.0, "none"), (6.1, "mild"),
+                                             (9.0, "mild"), (9.1, "marked"), (12.5, "marked")])
 def test_excess_trunk_extension_range_from_the_side(value, severity):
     f = finding(side_summary(l={TRUNK: value}, r={TRUNK: value}), "excess_trunk_extension_range")
     assert f["severity"] == severity and f["reference"] == ["footcam"]
-    assert f["threshold"] == {"mild": 5.0, "marked": 8.0}
+    assert f["threshold"] == {"mild": 6.0, "marked": 9.0}
     assert f["side"] == "both" and f["measured"] == {"both": pytest.approx(value)} and f["n_cycles"] == 6
 
 
@@ -467,7 +467,7 @@ def test_a_back_view_without_cycles_says_why():
 # --- the chain -----------------------------------------------------------------------------------
 
 def test_chain_fires_with_restricted_ankle_and_trunk_compensation():
-    s = side_summary(l={RANGE: 12.0, TRUNK: 6.0}, r={RANGE: 12.0, TRUNK: 6.0})
+    s = side_summary(l={RANGE: 12.0, TRUNK: 7.0}, r={RANGE: 12.0, TRUNK: 7.0})
     f = finding(s, "ankle_compensation_chain")
     assert f["severity"] == "mild"                  # the lower of marked (ankle) and mild (trunk)
     assert f["side"] == "both"
