@@ -100,7 +100,7 @@ def test_analyze_writes_outputs_and_json_summary(tmp_path):
     summary = json.loads(r.output)
     assert summary["frames"] == 120 and summary["frames_with_pose"] == 120
     assert summary["bouts"][0]["view"] == "side"
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "cycles.csv",
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "curves.csv", "cycles.csv",
                                                     "events.csv", "landmarks.csv", "report.html",
                                                     "summary.json"]
     assert "normal_side.mp4" in (out / "report.html").read_text()

@@ -78,3 +78,22 @@ def test_no_scale_no_length_columns():
     cyc = gait_cycles(_angles(np.arange(0, 4.5, 1 / 30)), _events())
     assert not {"stride_length_m", "step_length_m", "walking_speed_m_per_s"} & set(cyc.columns)
     assert "stride_length_m" not in spatiotemporal(cyc)
+
+
+def test_curves_normalised_over_the_cycles():
+    from footcam.kinematics.cycles import cycle_curves
+
+    t = np.arange(0, 4.5, 1 / 30)
+    angles = _angles(t)
+    cyc = gait_cycles(angles, _events())
+    cur = cycle_curves(angles, cyc)
+    ank = cur[(cur.angle == "ankle_dorsiflexion_deg") & (cur.side == "r")]
+    assert len(ank) == 101 and ank["pct"].iloc[[0, -1]].tolist() == [0.0, 100.0]
+    assert (ank["n"] == 3).all()
+    # right heel strikes at 0.1 + k s: the cycle curve is the sine from 0.1 s on, the same each time
+    expect = 10 * np.sin(2 * np.pi * (0.1 + ank["pct"].to_numpy() / 100))
+    np.testing.assert_allclose(ank["mean"], expect, atol=0.1)
+    assert ank["sd"].max() < 0.1
+    # a central angle is given per side's cycles; an angle with no value at all is left out
+    assert {"l", "r"} == set(cur.loc[cur.angle == "trunk_extension_deg", "side"])
+    assert "pelvic_rotation_deg" not in set(cur.angle)

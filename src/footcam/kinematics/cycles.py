@@ -193,3 +193,46 @@ def spatiotemporal(cycles: pd.DataFrame) -> dict:
         out[f"{k}_symmetry_index_pct"] = (100 * abs(l - r) / (0.5 * (l + r))
                                           if l is not None and r is not None and l + r else None)
     return out
+
+
+#: samples of a gait cycle normalised to 0-100 % (ANGLES.md)
+CURVE_SAMPLES = 101
+#: a cycle enters a curve only if this share of its frames has a value for that angle
+CURVE_MIN_COVERAGE = 0.8
+
+
+def cycle_curves(angles: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """Each angle over the gait cycle, normalised to 0-100 % (101 samples), mean ± SD per side
+    over the cycles of ``cycles`` (the same cycles as the key values). Long form: ``angle``
+    (the column's base name), ``side``, ``pct``, ``mean``, ``sd`` (NaN from one cycle), ``n``.
+    Central angles (trunk, pelvis) are averaged over each side's cycles."""
+    from ..constants import ANGLE_COLUMNS
+
+    cols = ["angle", "side", "pct", "mean", "sd", "n"]
+    if cycles.empty or angles.empty:
+        return pd.DataFrame(columns=cols)
+    t = angles["time_s"].to_numpy(float)
+    pct = np.linspace(0.0, 100.0, CURVE_SAMPLES)
+    bases = list(dict.fromkeys(c[:-2] if c.endswith(("_l", "_r")) else c for c in ANGLE_COLUMNS))
+    parts = []
+    for side in ("l", "r"):
+        spans = cycles.loc[cycles["side"] == side, ["start_s", "end_s"]].to_numpy(float)
+        for base in bases:
+            col = f"{base}_{side}" if f"{base}_{side}" in angles else base
+            if col not in angles:
+                continue
+            y = angles[col].to_numpy(float)
+            rows = []
+            for a, b in spans:
+                inside = _between(t, a, b)
+                ok = inside & np.isfinite(y)
+                if ok.sum() < max(3, CURVE_MIN_COVERAGE * inside.sum()):
+                    continue
+                rows.append(np.interp(np.linspace(a, b, CURVE_SAMPLES), t[ok], y[ok]))
+            if not rows:
+                continue
+            m = np.vstack(rows)
+            sd = m.std(axis=0, ddof=1) if len(m) > 1 else np.full(CURVE_SAMPLES, np.nan)
+            parts.append(pd.DataFrame({"angle": base, "side": side, "pct": pct, "mean": m.mean(axis=0),
+                                       "sd": sd, "n": len(m)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)

@@ -36,7 +36,7 @@ FEET = {"l": (L_HEEL, L_FOOT_INDEX), "r": (R_HEEL, R_FOOT_INDEX)}
 ALONG = (-0.6, 0.6)
 ACROSS = (-0.15, 0.45)
 #: samples per foot length in the matched patches (a 50 px foot is enlarged, a 200 px one reduced)
-SAMPLES_PER_FOOT = 56
+SAMPLES_PER_FOOT = 40
 #: extra room around the template where the foot may have moved, in foot lengths
 SEARCH_MARGIN = 0.25
 #: turns tried around MediaPipe's angle: coarse steps, then finer steps around the best

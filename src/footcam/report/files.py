@@ -20,7 +20,7 @@ import pandas as pd
 from ..constants import LANDMARK_NAMES, N_LANDMARKS
 from ..errors import OutputError
 from ..fsutil import atomic_write_text  # noqa: F401  (re-exported for the report and batch)
-from ..kinematics.cycles import spatiotemporal
+from ..kinematics.cycles import cycle_curves, spatiotemporal
 
 ANALYSIS_SCHEMA_VERSION = "1.0"
 
@@ -152,6 +152,8 @@ def write_analysis(analysis, out_dir: Path, extras=()) -> Path:
         analysis.angles.to_csv(tmp / "angles.csv", index=False, float_format="%.4f")
         analysis.events.to_csv(tmp / "events.csv", index=False, float_format="%.4f")
         analysis.cycles.to_csv(tmp / "cycles.csv", index=False, float_format="%.4f")
+        cycle_curves(analysis.angles, analysis.cycles).to_csv(tmp / "curves.csv", index=False,
+                                                              float_format="%.4f")
         write_landmarks_csv(analysis, tmp / "landmarks.csv")
         (tmp / "analysis.json").write_text(dumps(analysis_dict(analysis)), encoding="utf-8")
         for extra in extras:
