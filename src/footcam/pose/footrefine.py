@@ -39,11 +39,11 @@ ACROSS = (-0.15, 0.45)
 SAMPLES_PER_FOOT = 40
 #: extra room around the template where the foot may have moved, in foot lengths
 SEARCH_MARGIN = 0.25
-#: turns tried around MediaPipe's angle: coarse steps, then finer steps around the best
-COARSE_DEG = np.arange(-42.0, 42.1, 6.0)
-FINE_DEG = (-3.0, -1.5, 1.5, 3.0)
-#: with last frame's turn known, coarse turns within this range of it are tried first
-PRIOR_RANGE_DEG = 12.0
+#: turns tried around MediaPipe's angle: steps of STEP_DEG up to MAX_TURN_DEG either way; without
+#: last frame's turn to start from, every COARSE_STEPS-th step first
+STEP_DEG = 1.5
+MAX_TURN_DEG = 45.0
+COARSE_STEPS = 4
 #: a frame whose best normalised correlation is below this keeps MediaPipe's angle
 MIN_SCORE = 0.7
 #: ... and so does a frame whose tracked angle jumps away from its neighbours' (the median of
@@ -54,7 +54,7 @@ MAX_JUMP_DEG = 8.0
 #: correlation) and at one angle (median absolute deviation of the tracked angle, deg: the foot
 #: lies flat on the same floor each time): a foot that hardly stands out from the floor fails
 #: here and keeps MediaPipe's points
-MIN_FLAT_SCORE = 0.85
+MIN_FLAT_SCORE = 0.8
 MAX_FLAT_MAD_DEG = 5.0
 #: share of a bout's stance frames (the stillest) that count as flat-foot frames
 FLAT_SHARE = 0.4
@@ -164,39 +164,41 @@ class _Sampler:
     def best_turn(self, template: np.ndarray, centre, angle0: float, sole_sign: int,
                   prior: float | None = None) -> tuple[float, float]:
         """(angle, score): the patch angle around ``angle0`` that best matches ``template``.
-        ``prior``: last frame's turn from ``angle0``; only turns near it are tried first, and
-        the whole range only if that finds no good match."""
+        Turns are tried in steps of STEP_DEG. With ``prior`` (last frame's turn from
+        ``angle0``) the search climbs from there; otherwise, or if that finds no good match,
+        every COARSE_STEPS-th turn within MAX_TURN_DEG is tried first."""
         cv2 = self.cv2
-        scores: dict[float, float] = {}
+        scores: dict[int, float] = {}
+        lim = int(MAX_TURN_DEG / STEP_DEG)
 
-        def score(d: float) -> float:
-            d = round(d, 3)
-            if d not in scores:
-                win = self.patch(centre, angle0 + d, sole_sign, SEARCH_MARGIN)
-                scores[d] = float(cv2.minMaxLoc(cv2.matchTemplate(win, template, cv2.TM_CCOEFF_NORMED))[1])
-            return scores[d]
+        def score(k: int) -> float:
+            if k not in scores:
+                win = self.patch(centre, angle0 + k * STEP_DEG, sole_sign, SEARCH_MARGIN)
+                scores[k] = float(cv2.minMaxLoc(cv2.matchTemplate(win, template, cv2.TM_CCOEFF_NORMED))[1])
+            return scores[k]
 
-        def search(coarse) -> float:
-            best = max(coarse, key=score)
-            for f in FINE_DEG:
-                score(best + f)
-            return max(scores, key=scores.get)
+        def climb(k: int) -> int:
+            while True:
+                near = [j for j in (k - 2, k - 1, k, k + 1, k + 2) if -lim <= j <= lim]
+                best = max(near, key=score)
+                if best == k or abs(best) == lim:
+                    return best
+                k = best
 
         best = None
         if prior is not None and np.isfinite(prior):
-            near = COARSE_DEG[np.abs(COARSE_DEG - prior) <= PRIOR_RANGE_DEG]
-            if len(near):
-                best = search(near)
-                if scores[best] < MIN_SCORE or abs(best - prior) > PRIOR_RANGE_DEG - 3:
-                    best = None          # poor, or at the window's edge: try every turn
+            best = climb(int(np.clip(round(prior / STEP_DEG), -lim, lim)))
+            if scores[best] < MIN_SCORE:
+                best = None
         if best is None:
-            best = search(COARSE_DEG)
-        s0, s1, s2 = scores.get(round(best - 1.5, 3)), scores[best], scores.get(round(best + 1.5, 3))
+            coarse = range(-lim - (-lim % COARSE_STEPS), lim + 1, COARSE_STEPS)
+            best = climb(max(coarse, key=score))
+        s0, s1, s2 = scores.get(best - 1), scores[best], scores.get(best + 1)
         off = 0.0
         if s0 is not None and s2 is not None and (s0 - 2 * s1 + s2) < 0:
-            off = float(np.clip(0.5 * (s0 - s2) / (s0 - 2 * s1 + s2), -0.5, 0.5)) * 1.5
-        at_edge = abs(best) >= COARSE_DEG.max()
-        return angle0 + best + off, (s1 if not at_edge else -1.0)
+            off = float(np.clip(0.5 * (s0 - s2) / (s0 - 2 * s1 + s2), -0.5, 0.5))
+        at_edge = abs(best) >= lim
+        return angle0 + (best + off) * STEP_DEG, (s1 if not at_edge else -1.0)
 
 
 Frames = Callable[[], Iterator[tuple[int, float, np.ndarray]]]
