@@ -2,7 +2,7 @@
 
 Tolerances are the measured figures plus a margin (README, "Accuracy against ground truth";
 measured on normal_side / normal_side_rtl: near hip 3.7 / 3.5, near knee 5.5 / 4.9, near ankle
-2.7 / 5.1 with r 0.93 / 0.84 (foot angle from the picture), trunk 1.3 / 1.4 deg), so accuracy
+2.7 / 5.0 with r 0.93 / 0.85 (foot angle from the picture), trunk 1.3 / 1.4 deg), so accuracy
 cannot silently regress.
 """
 import json
