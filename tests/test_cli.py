@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -102,8 +103,13 @@ def test_analyze_writes_outputs_and_json_summary(tmp_path):
     assert summary["bouts"][0]["view"] == "side"
     assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "angles.csv", "curves.csv", "cycles.csv",
                                                     "events.csv", "landmarks.csv", "report.html",
-                                                    "summary.json"]
-    assert "normal_side.mp4" in (out / "report.html").read_text()
+                                                    "stills", "summary.json"]
+    # a still at every gait event, and the report shows them
+    n_events = len(pd.read_csv(out / "events.csv"))
+    stills = sorted(p.name for p in (out / "stills").glob("*.png"))
+    assert n_events >= 8 and len(stills) == n_events, stills
+    html = (out / "report.html").read_text()
+    assert "normal_side.mp4" in html and html.count("data:image/png;base64") >= min(n_events, 12)
     meta = json.loads((out / "analysis.json").read_text())
     assert meta["source"]["name"] == "normal_side.mp4"
     assert len(meta["source"]["sha256"]) == 64

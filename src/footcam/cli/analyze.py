@@ -61,15 +61,18 @@ def machine_summary(a, out_dir: Path) -> dict:
               help="Which person to follow: 'auto' (the walker) or a track number from analysis.json.")
 @analysis_options
 @click.option("--overlay/--no-overlay", default=False, show_default=True,
-              help="Also draw overlay.mp4 (the annotated video) and stills/*.png at each gait event.")
+              help="Also draw overlay.mp4 (the annotated video).")
+@click.option("--stills/--no-stills", default=True, show_default=True,
+              help="Draw stills/*.png (the picture with the skeleton) at each gait event for the "
+                   "report.")
 @click.option("--json", "as_json", is_flag=True, help="Print the machine summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @handle_errors
-def command(clip, output, person, overlay, as_json, quiet, **options):
+def command(clip, output, person, overlay, stills, as_json, quiet, **options):
     """Analyse one walking clip: landmarks, per-frame joint angles, view and direction.
 
-    Writes angles.csv, landmarks.csv, events.csv, cycles.csv, analysis.json, summary.json
-    (findings) and report.html into the output folder.
+    Writes angles.csv, landmarks.csv, events.csv, cycles.csv, curves.csv, analysis.json,
+    summary.json (findings), stills/ and report.html into the output folder.
     """
     from ..pipeline import analyze_to_dir
 
@@ -86,10 +89,14 @@ def command(clip, output, person, overlay, as_json, quiet, **options):
             bar.__enter__()
         bar.update(1)
 
+    # drawn into the staged folder: part of its atomic rename, and the report shows the stills
     extras = ()
-    if overlay:   # drawn into the staged folder: part of its atomic rename, and the report shows the stills
+    if overlay:
         from ..overlay import render_overlay
-        extras = (lambda folder: render_overlay(folder, stills=True, log=log),)
+        extras = (lambda folder: render_overlay(folder, stills=stills, log=log),)
+    elif stills:
+        from ..overlay.stills import write_stills
+        extras = (lambda folder: write_stills(folder, log=log),)
     try:
         a = analyze_to_dir(clip, out_dir, cfg, progress=progress if show_bar else None, log=log,
                            extras=extras)
