@@ -37,8 +37,9 @@ def test_restricted_ankle_is_flagged_on_the_near_leg(analyse, name):
     assert ("reduced_push_off", "r") in found
     # the left leg was the far leg throughout: not rated, and the report says how to film it
     assert not any(k[1] in ("l", "both") for k in found if k[0].startswith(("restricted", "reduced")))
+    # ... filmed walking right-to-left, the left side faces the camera
     assert any(x.get("rule") == "restricted_ankle_motion" and "left" in x["what"]
-               for x in s["not_measurable"])
+               and x["view"].startswith("side, walking right-to-left") for x in s["not_measurable"])
     if "uncompensated" in name:
         assert "excess_trunk_extension_range" not in ids and "ankle_compensation_chain" not in ids
     else:

@@ -258,14 +258,14 @@ def _level(rule: RuleSpec, clip: _Clip) -> tuple[dict | None, list[dict]]:
 
 def _far_leg(rule: RuleSpec, side: str, n_far: int, n_near: int = 0) -> dict:
     """Not measurable: this leg was (almost) always the far leg of a side view."""
-    other = "right-to-left" if side == "r" else "left-to-right"
+    toward = "left-to-right" if side == "r" else "right-to-left"   # that side faces the camera
     seen = (f"the far leg in all {n_far} of its cycles" if not n_near else
             f"toward the camera in only {n_near} of its {n_near + n_far} cycles (footcam needs "
             f"{MIN_CYCLES})")
     return {"what": f"{rule.what} ({SIDE_WORD[side]})",
             "why": f"the {SIDE_WORD[side]} leg was {seen}; seen through the other leg, its ankle "
                    f"is measured less well",
-            "view": f"side, walking {other} (the {SIDE_WORD[side]} leg toward the camera)",
+            "view": f"side, walking {toward} (the {SIDE_WORD[side]} leg toward the camera)",
             "rule": rule.id,
             "hint": "film the walk both ways (there and back) so each leg is seen from its side"}
 
