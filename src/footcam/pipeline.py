@@ -222,14 +222,20 @@ def _shoulder_to_ankle_px(pose: PoseSequence) -> np.ndarray:
 
 def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None = None, *,
                    progress: Progress | None = None, log: Callable[[str], None] = _log_none,
-                   extras=()) -> Analysis:
+                   extras=(), stills: bool = True) -> Analysis:
     """Analyse one clip and write its complete output folder (atomically): the tables,
-    analysis.json, summary.json (findings), report.html, and whatever ``extras(folder)`` add
-    (e.g. the overlay). summary.json comes first: the overlay and the report read it."""
+    analysis.json, summary.json (findings), stills/ at each gait event (``stills``),
+    report.html, and whatever ``extras(folder)`` add (e.g. the overlay). summary.json comes
+    first (the overlay and the report read it), the report last (it shows the stills)."""
     from .findings import write_summary
     from .report.files import write_analysis
     from .report.html import write_report
 
     analysis = analyze_video(path, config, progress=progress, log=log)
-    write_analysis(analysis, Path(out_dir), extras=(write_summary, *extras, write_report))
+    drawn = ()
+    if stills:
+        from .overlay.stills import write_stills
+
+        drawn = (lambda folder: write_stills(folder, log=log),)
+    write_analysis(analysis, Path(out_dir), extras=(write_summary, *extras, *drawn, write_report))
     return analysis

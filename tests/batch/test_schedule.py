@@ -53,7 +53,7 @@ def clips(n):
 
 def run(ex, cs):
     res = BatchResult(root=Path("/v"), out=Path("/o"), clips=cs)
-    _schedule(ex, cs, Path("/o"), Config(), res, progress=_P(), log=lambda m: None)
+    _schedule(ex, cs, Path("/o"), lambda c: Config(), res, progress=_P(), log=lambda m: None)
     return res
 
 

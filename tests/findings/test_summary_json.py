@@ -221,5 +221,9 @@ def test_analyze_to_dir_writes_the_summary_before_other_extras_and_the_report(mo
     def overlay(folder):
         pass
 
-    pl.analyze_to_dir("clip.mp4", tmp_path / "out", extras=(overlay,))
+    pl.analyze_to_dir("clip.mp4", tmp_path / "out", extras=(overlay,), stills=False)
     assert seen["extras"] == (ws, overlay, write_report)
+    # with the stills (the default) they are drawn after the other extras, before the report
+    pl.analyze_to_dir("clip.mp4", tmp_path / "out", extras=(overlay,))
+    first, second, stills, last = seen["extras"]
+    assert (first, second, last) == (ws, overlay, write_report) and callable(stills)

@@ -22,6 +22,7 @@ from ..report.files import staged_dir
 from ._discover import Clip, discover
 from ._progress import NoProgress
 from ._resume import NATIVE_LOG, BatchLock, Expected, check_done, remove_leftovers
+from ._subjects import read_heights
 from ._tables import summary_rows, write_failures, write_index_html, write_summary_csv
 from ._task import ClipJob, ClipResult
 
@@ -107,12 +108,12 @@ def _write_returned(out_dir: Path, files: dict[str, bytes]) -> None:
             p.write_bytes(files[rel])
 
 
-def _check_all(clips: list[Clip], out: Path, expected: Expected, threads: int,
+def _check_all(clips: list[Clip], out: Path, expected: Callable[[Clip], Expected], threads: int,
                progress, log: Log) -> tuple[list[Clip], list[str]]:
     """(clips to run, keys already done); inputs are hashed in parallel (hashlib releases the GIL)."""
     todo, done = [], []
     with cf.ThreadPoolExecutor(max(1, threads)) as pool:
-        checks = pool.map(lambda c: check_done(out / c.out_rel, c.source, expected), clips)
+        checks = pool.map(lambda c: check_done(out / c.out_rel, c.source, expected(c)), clips)
         for i, (c, (ok, why)) in enumerate(zip(clips, checks), 1):
             progress.checking(i, len(clips))
             if ok:
@@ -127,8 +128,10 @@ def _check_all(clips: list[Clip], out: Path, expected: Expected, threads: int,
 def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *,
               workers: int | None = None, scheduler: str | None = None,
               dask_local: int | None = None, shared_storage: bool = True, force: bool = False,
-              progress=None, log: Log = lambda m: None) -> BatchResult:
-    """Analyse every video under ``root`` into ``out``; see docs/batch.md.
+              heights: str | Path | None = None, stills: bool = True, progress=None,
+              log: Log = lambda m: None) -> BatchResult:
+    """Analyse every video under ``root`` into ``out``; see docs/batch.md. ``heights``: a CSV
+    of per-clip (or per-folder) heights in cm (``batch/_subjects.py``), over the config's.
 
     Raises FootcamError for what stops the whole batch (no videos, OUT not writable, no model,
     no cluster); a clip's own problem is recorded in the result and the batch goes on.
@@ -146,6 +149,13 @@ def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *
     if not clips:
         raise FootcamError(f"no video files found (looked for {', '.join(VIDEO_EXTENSIONS)} in any "
                            f"letter case, in subfolders too)", root)
+    per_clip = read_heights(heights, clips) if heights else {}
+    configs = {h: config.with_options(subject={"height_cm": h}) for h in set(per_clip.values())}
+
+    def config_for(c: Clip) -> Config:
+        h = per_clip.get(c.key)
+        return config if h is None else configs[h]
+
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -158,7 +168,11 @@ def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *
         n = remove_leftovers(out)
         if n:
             log(f"removed {n} half-written folder(s) left by an interrupted run")
-        expected = Expected.of(config, _resolve_model_sha(config, remote, log))
+        model_sha = _resolve_model_sha(config, remote, log)
+
+        def expected(c: Clip) -> Expected:
+            return Expected.of(config_for(c), model_sha)
+
         if force:
             todo = clips
         else:
@@ -171,7 +185,7 @@ def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *
             log(f"{len(todo)} clip(s) to analyse on {res.executor}; {len(res.skipped)} already done")
             progress.begin(len(clips), len(res.skipped))
             try:
-                _schedule(ex, todo, out, config, res, progress, log)
+                _schedule(ex, todo, out, config_for, res, progress, log, stills=stills)
             except KeyboardInterrupt:
                 res.interrupted = True
                 progress.message("interrupted: stopping the workers; finished clips are kept")
@@ -198,11 +212,11 @@ def write_tables(res: BatchResult) -> dict[str, Path]:
             "index": write_index_html(res.out, rows, title=res.root.name or str(res.root))}
 
 
-def _schedule(ex, todo: list[Clip], out: Path, config: Config, res: BatchResult, progress,
-              log: Log) -> None:
+def _schedule(ex, todo: list[Clip], out: Path, config_for: Callable[[Clip], Config],
+              res: BatchResult, progress, log: Log, stills: bool = True) -> None:
     by_key = {c.key: c for c in todo}
     queue: deque[ClipJob] = deque(ClipJob(key=c.key, source=str(c.source), out_dir=str(out / c.out_rel),
-                                          config=config) for c in todo)
+                                          config=config_for(c), stills=stills) for c in todo)
     suspects: deque[ClipJob] = deque()      # in flight when a worker died: rerun one at a time
     in_flight: dict = {}                    # handle → (job, alone)
 

@@ -34,6 +34,7 @@ class ClipJob:
     source: str           # where the worker reads the clip
     out_dir: str          # where the worker writes the clip's folder (shared storage)
     config: Config
+    stills: bool = True   # stills/ at each gait event, as `footcam analyze` draws them
 
 
 @dataclass
@@ -72,7 +73,7 @@ def run_clip(job: ClipJob) -> ClipResult:
 
     t0 = time.perf_counter()
     try:
-        analyze_to_dir(job.source, job.out_dir, job.config)
+        analyze_to_dir(job.source, job.out_dir, job.config, stills=job.stills)
     except Exception as e:  # noqa: BLE001 - failure isolation: every error becomes this clip's record
         return _failure(job.key, e, t0)
     return ClipResult(job.key, "done", time.perf_counter() - t0, worker=_who())

@@ -89,17 +89,15 @@ def command(clip, output, person, overlay, stills, as_json, quiet, **options):
             bar.__enter__()
         bar.update(1)
 
-    # drawn into the staged folder: part of its atomic rename, and the report shows the stills
+    # drawn into the staged folder: part of its atomic rename (the overlay pass draws the
+    # stills too, so they are not drawn twice)
     extras = ()
     if overlay:
         from ..overlay import render_overlay
         extras = (lambda folder: render_overlay(folder, stills=stills, log=log),)
-    elif stills:
-        from ..overlay.stills import write_stills
-        extras = (lambda folder: write_stills(folder, log=log),)
     try:
         a = analyze_to_dir(clip, out_dir, cfg, progress=progress if show_bar else None, log=log,
-                           extras=extras)
+                           extras=extras, stills=stills and not overlay)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -65,13 +65,18 @@ Exit codes:
               help="With --scheduler: the workers read FOLDER and write OUT at the same paths "
                    "(shared storage), or clips are sent to them and results returned to this machine.")
 @analysis_options
+@click.option("--heights", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="CSV with the columns clip and height_cm: each clip's (or each folder's, e.g. "
+                   "one per participant) height, for stride length and speed; over --height-cm.")
+@click.option("--stills/--no-stills", default=True, show_default=True,
+              help="Draw stills/*.png at each gait event for the reports, as `footcam analyze` does.")
 @click.option("--json", "as_json", is_flag=True, help="Print the batch summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Log every clip, why a clip is redone, and tracebacks of internal errors.")
 @handle_errors
-def command(folder, output, workers, force, scheduler, dask_local, shared_storage, as_json, quiet,
-            verbose, **options):
+def command(folder, output, workers, force, scheduler, dask_local, shared_storage, heights, stills,
+            as_json, quiet, verbose, **options):
     """Analyse every video under FOLDER (recursively), several at a time.
 
     Each clip gets the same analysis and output folder as `footcam analyze`. Videos are
@@ -102,7 +107,8 @@ def command(folder, output, workers, force, scheduler, dask_local, shared_storag
         progress, log = NoProgress(), (lambda m: None)
     try:
         res = run_batch(folder, out, cfg, workers=workers, scheduler=scheduler, dask_local=dask_local,
-                        shared_storage=shared_storage, force=force, progress=progress, log=log)
+                        shared_storage=shared_storage, force=force, heights=heights,
+                        stills=stills, progress=progress, log=log)
     except KeyboardInterrupt:     # before or after the clips ran (during them run_batch handles it)
         click.echo("interrupted: finished clips are kept; run the same command again to resume", err=True)
         sys.exit(EXIT_INTERRUPTED)
