@@ -34,6 +34,16 @@ def _nanmin(x):
 STRIDE_M_RANGE = (0.3, 2.5)
 STEP_M_RANGE = (0.1, 1.5)
 LENGTH_COLUMNS = ("stride_length_m", "step_length_m", "walking_speed_m_per_s")
+#: push-off: the peak plantarflexion within this share of the stride before or after toe off
+#: (robust to a frame's error in the toe-off time, where the ankle turns ~3 deg per frame)
+PUSH_OFF_WINDOW = 0.1
+#: trunk range: harmonics of the stride kept (the trunk pitches once per step, i.e. twice per
+#: stride); higher ones are mostly measurement noise, which would widen a max-min range
+TRUNK_HARMONICS = 2
+#: samples of a gait cycle normalised to 0-100 % (ANGLES.md)
+CURVE_SAMPLES = 101
+#: a cycle enters a curve only if this share of its frames has a value for that angle
+CURVE_MIN_COVERAGE = 0.8
 
 
 def _positions(events: pd.DataFrame) -> np.ndarray:
@@ -41,16 +51,6 @@ def _positions(events: pd.DataFrame) -> np.ndarray:
     if "position_m" in events:
         return events["position_m"].to_numpy(float)
     return np.full(len(events), np.nan)
-
-
-#: push-off: the peak plantarflexion within this share of the stride before or after toe off
-#: (robust to a frame's error in the toe-off time, where the ankle turns ~3 deg per frame)
-PUSH_OFF_WINDOW = 0.1
-
-
-#: trunk range: harmonics of the stride kept (the trunk pitches once per step, i.e. twice per
-#: stride); higher ones are mostly measurement noise, which would widen a max-min range
-TRUNK_HARMONICS = 2
 
 
 def _periodic_range(t: np.ndarray, x: np.ndarray, a: float, b: float) -> float:
@@ -179,7 +179,7 @@ def spatiotemporal(cycles: pd.DataFrame) -> dict:
     stride = cycles["stride_time_s"].mean()
     out["cadence_steps_per_min"] = 120.0 / stride
     for k in ("stride_time_s", "step_time_s", "stance_pct", "swing_pct", "double_support_pct",
-              "stride_length_m", "step_length_m", "walking_speed_m_per_s"):
+              *LENGTH_COLUMNS):
         if k not in cycles:
             continue
         out[k] = float(cycles[k].mean()) if cycles[k].notna().any() else None
@@ -193,12 +193,6 @@ def spatiotemporal(cycles: pd.DataFrame) -> dict:
         out[f"{k}_symmetry_index_pct"] = (100 * abs(l - r) / (0.5 * (l + r))
                                           if l is not None and r is not None and l + r else None)
     return out
-
-
-#: samples of a gait cycle normalised to 0-100 % (ANGLES.md)
-CURVE_SAMPLES = 101
-#: a cycle enters a curve only if this share of its frames has a value for that angle
-CURVE_MIN_COVERAGE = 0.8
 
 
 def cycle_curves(angles: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:

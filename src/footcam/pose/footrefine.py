@@ -78,6 +78,7 @@ class FootTrack:
     sole_sign: int          # +1 when the sole is below the heel→toe axis turned +90 deg in the image
     ref: int                # template frame
     flat: np.ndarray        # flat-foot frames (indices into the clip)
+    length_px: float        # heel→toe length in the picture (median over the stance frames)
 
 
 def _angle_deg(v: np.ndarray) -> np.ndarray:
@@ -91,6 +92,7 @@ def _wrap(a):
 def plan_tracks(pose: PoseSequence, bouts: list[Bout], events: pd.DataFrame) -> list[FootTrack]:
     """Which feet can be tracked, and from which template frame (pure numpy)."""
     xy, t = pose.image_xy, pose.time_s
+    dt = np.gradient(t)
     tracks = []
     for bi, b in enumerate(bouts):
         if b.view != VIEW_SIDE or b.stop - b.start < 10:
@@ -114,7 +116,6 @@ def plan_tracks(pose: PoseSequence, bouts: list[Bout], events: pd.DataFrame) -> 
             if length < MIN_FOOT_PX:
                 continue
             speed = np.full(pose.n_frames, np.inf)
-            dt = np.gradient(t)
             speed[ok] = (np.linalg.norm(np.gradient(H, axis=0), axis=1)
                          + np.linalg.norm(np.gradient(P, axis=0), axis=1))[ok] / dt[ok] / length
             idx = np.flatnonzero(ok & np.isfinite(speed))
@@ -129,7 +130,8 @@ def plan_tracks(pose: PoseSequence, bouts: list[Bout], events: pd.DataFrame) -> 
             vis = pose.visibility[early][:, [heel, toe]].min(axis=1)
             ref = int(early[np.argmax(vis - 0.01 * speed[early])])
             tracks.append(FootTrack(side=side, bout=bi, start=b.start, stop=b.stop,
-                                    sole_sign=int(b.direction_sign or 1), ref=ref, flat=flat))
+                                    sole_sign=int(b.direction_sign or 1), ref=ref, flat=flat,
+                                    length_px=length))
     return tracks
 
 
@@ -234,8 +236,7 @@ def refine_feet(frames: Frames, pose: PoseSequence, bouts: list[Bout], events: p
     pts = [FEET[tr.side] for tr in tracks]
     mp_angle = [_angle_deg(xy[:, b] - xy[:, a]) for a, b in pts]
     centres = [(xy[:, a] + xy[:, b]) / 2 for a, b in pts]
-    length = [float(np.median(np.linalg.norm(xy[tr.flat, b] - xy[tr.flat, a], axis=1)))
-              for tr, (a, b) in zip(tracks, pts)]
+    length = [tr.length_px for tr in tracks]
     template: list[np.ndarray | None] = [None] * len(tracks)
     waiting: list[list] = [[] for _ in tracks]          # cut-outs seen before the template frame
     tracked = [np.full(n, np.nan) for _ in tracks]
