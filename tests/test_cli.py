@@ -123,3 +123,16 @@ def test_analyze_writes_outputs_and_json_summary(tmp_path):
     r = run("analyze", clip, "-o", out, "-q")
     assert r.exit_code == 0
     assert "side view, left to right" in r.output
+
+
+def test_analyze_prints_the_findings(tmp_path):
+    """The text summary ends with summary.json's findings, one line each (none on a normal walk)."""
+    clip = synth_clip("normal_side")
+    if not clip.exists():
+        pytest.skip(f"needs {clip}")
+    r = run("analyze", clip, "-o", tmp_path / "res", "-q", "--no-stills")
+    assert r.exit_code == 0, r.output
+    lines = r.output.strip().splitlines()
+    assert lines[-2:] == ["findings: nothing outside footcam's limits (details in report.html)",
+                          f"wrote {tmp_path / 'res'}"]
+    assert not (tmp_path / "res" / "stills").exists()

@@ -11,6 +11,18 @@ from . import handle_errors
 from ._options import analysis_options, config_from_options
 
 
+def _finding_lines(out_dir: Path) -> list[str]:
+    """The findings of summary.json in a line each (severity mild or marked); see report.html."""
+    try:
+        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    side_word = {"l": "left", "r": "right", "both": "both sides"}
+    found = [f"finding ({f['severity']}, {side_word.get(f.get('side'), f.get('side'))}): {f['title']}"
+             for f in summary.get("findings") or [] if f.get("severity") in ("mild", "marked")]
+    return found or ["findings: nothing outside footcam's limits (details in report.html)"]
+
+
 def _summary_lines(a, out_dir: Path) -> list[str]:
     v = a.video
     fr = f"{v.fps:.2f} fps" + (" (variable)" if v.variable_frame_rate else "")
@@ -35,6 +47,7 @@ def _summary_lines(a, out_dir: Path) -> list[str]:
             lines.append(f"  {c:26s} range {s.min():6.1f} .. {s.max():6.1f} deg")
     for w in a.warnings:
         lines.append(f"warning: {w}")
+    lines += _finding_lines(out_dir)
     lines.append(f"wrote {out_dir}")
     return lines
 
