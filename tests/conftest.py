@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FEET, REAL, SYNTH
+from helpers import FEET, REAL, SYNTH, need
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"needs {path} (the shared test data beside the repo; absent in a user's clone)")
-    return path
+_need = need
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,13 @@ Measured (README, "Gait events"): median |error| 0.1–0.9 frames on the side, o
 clips; the offsets were calibrated on normal_side, slow_walk_side and normal_front only, so
 normal_side_rtl and the restricted clips below are held out.
 """
-import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from footcam.kinematics.cycles import spatiotemporal
 from footcam.validate import event_errors
-from helpers import SYNTH, synth_clip
+from helpers import synth_clip, synth_events, synth_meta
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +19,7 @@ pytestmark = pytest.mark.slow
                                   "asymmetric_right_restricted_side", "toe_out_front"])
 def test_event_timing_held_out(analyse, name):
     a = analyse(synth_clip(name))
-    truth = pd.read_csv(SYNTH / name / f"{name}.events.csv")
+    truth = synth_events(name)
     frame = float(np.median(np.diff(a.raw.time_s)))
     ev = event_errors(a.events, truth, a.raw.time_s[0], a.raw.time_s[-1])
     errs, missed, extra = ev["errors_s"], ev["missed"], ev["extra"]
@@ -38,7 +36,7 @@ def test_event_timing_held_out(analyse, name):
 def test_spatiotemporal_against_truth(analyse):
     name = "normal_side_rtl"
     a = analyse(synth_clip(name))
-    truth = json.loads((SYNTH / name / f"{name}.json").read_text())["walking"]
+    truth = synth_meta(name)["walking"]
     st = spatiotemporal(a.cycles)
     assert len(a.cycles) >= 4
     assert st["cadence_steps_per_min"] == pytest.approx(truth["cadence_steps_per_min"], abs=3)
@@ -52,7 +50,7 @@ def test_spatiotemporal_against_truth(analyse):
 def test_lengths_with_height_against_truth(analyse, name):
     """--height-cm: stride length and speed from the leg length in the picture (Winter's
     proportions, not tuned on these clips). Measured -1.1..+0.2 % stride, +3..+5 % step."""
-    meta = json.loads((SYNTH / name / f"{name}.json").read_text())
+    meta = synth_meta(name)
     truth = meta["walking"]
     a = analyse(synth_clip(name), subject={"height_cm": 100 * meta["subject"]["height_m"]})
     st = spatiotemporal(a.cycles)

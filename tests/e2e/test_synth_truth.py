@@ -5,12 +5,11 @@ measured on normal_side / normal_side_rtl: near hip 3.7 / 3.5, near knee 5.5 / 4
 2.7 / 5.0 with r 0.93 / 0.85 (foot angle from the picture), trunk 1.3 / 1.4 deg), so accuracy
 cannot silently regress.
 """
-import json
 
 import numpy as np
 import pytest
 
-from helpers import SYNTH, rmse_bias, synth_clip, synth_truth
+from helpers import rmse_bias, synth_clip, synth_meta, synth_truth
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +17,7 @@ NEAR = {"ltr": "r", "rtl": "l"}   # the side facing the camera in a side view
 
 
 def _walking(name):
-    return json.loads((SYNTH / name / f"{name}.json").read_text())["walking"]
+    return synth_meta(name)["walking"]
 
 
 @pytest.mark.parametrize("name", ["normal_side", "normal_side_rtl"])
