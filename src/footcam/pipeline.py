@@ -18,6 +18,8 @@ from .errors import NoPersonError, VideoError
 from .kinematics.clean import CleanResult, clean_pose
 from .kinematics.cycles import gait_cycles
 from .kinematics.events import detect_events
+from .kinematics.gates import gate_angles, implausible_frames, mask_frames
+from .kinematics.quality import bout_activity, curve_quality, screen_cycles, withhold_failed_shapes
 from .kinematics.scale import LEG_SHARE_OF_HEIGHT, contact_positions, px_per_m
 from .kinematics.view import classify_bouts
 from .kinematics.tables import angles_table
@@ -56,6 +58,9 @@ class Analysis:
     cycles: pd.DataFrame
     scale: dict = field(default_factory=dict)
     feet: dict = field(default_factory=dict)
+    #: what was not trusted and why: implausible skeleton frames, gated angle values, cycles
+    #: left out, key values withheld; and the per-angle curve quality
+    trust: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timing_s: dict = field(default_factory=dict)
     footcam_version: str = __version__
@@ -141,7 +146,10 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
 
     # --- clean, bouts, angles -----------------------------------------------------------------
     t2 = time.perf_counter()
-    clean = clean_pose(raw, config.clean)
+    # a skeleton no body can take (a leg on an arm, legs lost behind furniture) is a frame
+    # without a pose: masked before cleaning, so that filling and filtering do not spread it
+    implausible, implausible_why = implausible_frames(raw)
+    clean = clean_pose(mask_frames(raw, implausible), config.clean)
     bouts = classify_bouts(clean.pose)
     events = detect_events(clean.pose, bouts)
     timing["clean_and_events"] = time.perf_counter() - t2
@@ -165,7 +173,14 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
         events["position_m"] = contact_positions(clean.pose, bouts, events, ppm)
         if not np.isfinite(ppm):
             warnings.append("no side view: stride and step length need one (height ignored)")
-    cycles = gait_cycles(angles, events)
+    angles, cycles, bouts, trust = _trusted(angles, events, bouts, clean.pose)
+    counts = pd.Series(implausible_why[implausible]).value_counts()
+    trust["skeleton_frames_masked"] = {"frames": int(implausible.sum()),
+                                       "reasons": {str(k): int(v) for k, v in counts.items()}}
+    for c, g in trust["gated"].items():
+        if c in availability:
+            availability[c]["frames_gated"] = g["gated"]
+            availability[c]["frames_with_value"] = int(angles[c].notna().sum())
     timing["angles_and_cycles"] = time.perf_counter() - t2
 
     size = np.nanmedian(_shoulder_to_ankle_px(clean.pose))
@@ -180,7 +195,26 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
                     selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean,
                     bouts=bouts, angles=angles, events=events, cycles=cycles, scale=scale, feet=feet,
-                    availability=availability, warnings=warnings, timing_s=timing)
+                    trust=trust, availability=availability, warnings=warnings, timing_s=timing)
+
+
+def _trusted(angles: pd.DataFrame, events: pd.DataFrame, bouts: list[Bout], pose: PoseSequence):
+    """Walking or running per bout, the plausibility gates on the angles, the cycle screening
+    and the curve quality: the angles, cycles and bouts to report, and what was not trusted."""
+    from .findings.rules import angle_limits
+
+    activity = bout_activity(gait_cycles(angles, events))
+    bouts = [replace(b, activity=activity.get(k, "")) for k, b in enumerate(bouts)]
+    per_frame = np.full(len(angles), "", dtype=object)
+    for b in bouts:
+        per_frame[b.start:b.stop] = b.activity
+    angles, gated = gate_angles(angles, per_frame, angle_limits(), pose.visibility)
+    cycles, screen = screen_cycles(angles, gait_cycles(angles, events, activity))
+    quality = curve_quality(angles, cycles, {k: b.direction_sign for k, b in enumerate(bouts)})
+    cycles, withheld = withhold_failed_shapes(cycles, quality)
+    trust = {"gated": gated, "cycles_left_out": screen["left_out"],
+             "values_withheld": screen["withheld"] + withheld, "curves": quality}
+    return angles, cycles, bouts, trust
 
 
 def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_poses: int,

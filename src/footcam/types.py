@@ -78,25 +78,45 @@ class PoseSequence:
 class Bout:
     """A walking bout: a run of frames with one view and one walking direction.
 
-    ``direction_sign`` is +1 when the subject walks toward +x in the image (left-to-right),
-    -1 for right-to-left, 0 when the motion is toward or away from the camera.
+    ``direction_sign`` is the way the body *faces* across the image: +1 toward +x (the right
+    of the picture), -1 toward -x, 0 in front/back views. It is what the sagittal angles are
+    mirrored by, what makes a leg the near one, and what "ahead" means for the gait events.
+    ``travel_sign`` is the way the hips *move* across the image (0: not across, as on a
+    treadmill, in place, or toward/away from the camera). They differ when the subject walks
+    backward or the clip plays in reverse (``backward``). ``activity`` is set once the gait
+    events are known: walking, running, or "" (no gait cycle).
     """
 
     start: int          # first frame index (inclusive)
     stop: int           # last frame index (exclusive)
     view: str           # side / front / back / oblique / unknown
-    direction: str      # left_to_right / right_to_left / toward_camera / away_from_camera / unknown
+    direction: str      # travel: left_to_right / right_to_left / toward_camera / away_from_camera / stationary / unknown
     direction_sign: int
     view_angle_deg: float = float("nan")   # estimated angle of the walking direction toward the camera
     confidence: float = float("nan")
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    travel_sign: int = 0
+    activity: str = ""
+
+    @property
+    def facing_sign(self) -> int:
+        return self.direction_sign
+
+    @property
+    def backward(self) -> bool:
+        """Moves across the picture against the way the body faces (walking backward, or a
+        clip played in reverse)."""
+        return bool(self.travel_sign and self.direction_sign and self.travel_sign != self.direction_sign)
 
     def to_dict(self, time_s: np.ndarray | None = None) -> dict:
         d = {"start_frame": self.start, "stop_frame": self.stop, "view": self.view,
              "direction": self.direction, "direction_sign": self.direction_sign,
              "view_angle_deg": None if not np.isfinite(self.view_angle_deg) else round(float(self.view_angle_deg), 1),
              "confidence": None if not np.isfinite(self.confidence) else round(float(self.confidence), 3),
-             "reasons": list(self.reasons)}
+             "reasons": list(self.reasons),
+             "facing": {1: "image_right", -1: "image_left"}.get(self.direction_sign),
+             "travel_sign": self.travel_sign, "backward": self.backward,
+             "activity": self.activity or None}
         if time_s is not None and len(time_s):
             d["start_s"] = round(float(time_s[self.start]), 4)
             d["stop_s"] = round(float(time_s[self.stop - 1]), 4)

@@ -27,7 +27,7 @@ UP_MP = np.array([0.0, -1.0, 0.0])        # MediaPipe world: y down
 
 def test_kinematics_imports_only_pure_modules():
     allowed_top = {"numpy", "scipy", "pandas", "__future__", "dataclasses", "typing", "math",
-                   "collections", "functools", "itertools", "warnings", "enum"}
+                   "collections", "functools", "itertools", "warnings", "enum", "pathlib"}
     allowed_footcam = {"constants", "types", "config", "errors"}
     files = sorted(KINEMATICS_SRC.glob("*.py"))
     assert files, KINEMATICS_SRC

@@ -9,7 +9,7 @@ from footcam.constants import LANDMARK_NAMES
 from footcam.kinematics.tables import angles_table
 from footcam.kinematics.view import classify_bouts
 from footcam.types import PoseSequence
-from helpers import SYNTH
+from helpers import REPO, SYNTH
 
 PRESETS = {
     "normal_side": ("side", "left_to_right", 1),
@@ -23,11 +23,14 @@ PRESETS = {
 }
 
 
-def truth_pose(name: str, synth_dir) -> PoseSequence:
+def truth_pose(name: str, synth_dir, flat: bool = False) -> PoseSequence:
+    """The rendered truth as a PoseSequence; ``flat``: files beside each other (sample_videos/)
+    rather than in one folder per clip (../shared/data/synth)."""
     import pandas as pd
 
-    t = pd.read_csv(synth_dir / name / f"{name}.truth.csv")
-    meta = json.loads((synth_dir / name / f"{name}.json").read_text())
+    base = synth_dir / name if not flat else synth_dir
+    t = pd.read_csv(base / f"{name}.truth.csv")
+    meta = json.loads((base / f"{name}.json").read_text())
     cam = meta["camera"]
     R = np.asarray(cam["R_world_to_cam"], float)
     tv = np.asarray(cam["t_world_to_cam"], float).reshape(3)
@@ -82,3 +85,61 @@ def test_missing_pose_is_unknown(synth_dir):
     w[:] = np.nan
     bouts = classify_bouts(p.replace(image_xy=xy, world_xyz=w))
     assert [b.view for b in bouts] == ["unknown"]
+
+
+SAMPLES = REPO / "sample_videos"
+
+
+def _reversed(p: PoseSequence) -> PoseSequence:
+    """The clip played backwards: the walker faces the way they walked but moves the other way."""
+    return PoseSequence(p.time_s[-1] - p.time_s[::-1], p.image_xy[::-1], p.world_xyz[::-1],
+                        p.visibility[::-1], p.presence[::-1], p.resolution_wh)
+
+
+def test_facing_comes_from_the_body_not_the_travel():
+    """Played in reverse (as walking backward looks): the body still faces image right, so the
+    sagittal angles are the forward ones, frame for frame; the travel is recorded beside it."""
+    p = truth_pose("normal_side", SAMPLES, flat=True)
+    fwd = classify_bouts(p)
+    rev = classify_bouts(_reversed(p))
+    assert [(b.direction_sign, b.travel_sign, b.backward) for b in fwd] == [(1, 1, False)]
+    assert [(b.direction_sign, b.travel_sign, b.backward) for b in rev] == [(1, -1, True)]
+    assert rev[0].direction == "right_to_left"
+    a_fwd, _ = angles_table(p, fwd)
+    a_rev, _ = angles_table(_reversed(p), rev)
+    for col in ("ankle_dorsiflexion_deg_r", "knee_flexion_deg_l", "hip_flexion_deg_r", "trunk_extension_deg"):
+        np.testing.assert_allclose(a_rev[col].to_numpy()[::-1], a_fwd[col].to_numpy(), atol=1e-9)
+    assert a_rev["near_leg"].eq("r").all()
+
+
+def test_treadmill_faces_the_way_the_body_points():
+    """No travel (the hips held in place, as on a treadmill or with a camera panning along):
+    one stationary side bout facing image right, the same angles as overground."""
+    p = truth_pose("normal_side", SAMPLES, flat=True)
+    hip_x = (p.image_xy[:, 23, 0] + p.image_xy[:, 24, 0]) / 2
+    xy = p.image_xy.copy()
+    xy[..., 0] -= (hip_x - hip_x[0])[:, None]
+    tm = p.replace(image_xy=xy)
+    bouts = classify_bouts(tm)
+    assert [(b.view, b.direction, b.direction_sign, b.travel_sign) for b in bouts] == [
+        ("side", "stationary", 1, 0)]
+    a0, _ = angles_table(p, classify_bouts(p))
+    a1, _ = angles_table(tm, bouts)
+    np.testing.assert_allclose(a1["knee_flexion_deg_r"], a0["knee_flexion_deg_r"], atol=1e-9)
+
+
+def test_mirrored_picture_faces_left():
+    """The same walk mirrored left-right: facing image left, the same angles (the other leg
+    near the camera)."""
+    p = truth_pose("normal_side", SAMPLES, flat=True)
+    xy = p.image_xy.copy()
+    xy[..., 0] = p.resolution_wh[0] - xy[..., 0]
+    w = p.world_xyz.copy()
+    w[..., 0] *= -1
+    m = p.replace(image_xy=xy, world_xyz=w)
+    bouts = classify_bouts(m)
+    assert [(b.direction_sign, b.travel_sign) for b in bouts] == [(-1, -1)]
+    a0, _ = angles_table(p, classify_bouts(p))
+    a1, _ = angles_table(m, bouts)
+    np.testing.assert_allclose(a1["ankle_dorsiflexion_deg_l"], a0["ankle_dorsiflexion_deg_l"], atol=1e-9)
+    assert a1["near_leg"].eq("l").all()

@@ -26,6 +26,11 @@ REFERENCES: dict[str, tuple[str, str]] = {
                     "Staheli LT, Corbett M, Wyss C, King H. Lower-extremity rotational problems in "
                     "children. Normal values to guide management. J Bone Joint Surg Am. "
                     "1985;67(1):39-47."),
+    "norkin2016": ("Norkin & White 2016",
+                   "Norkin CC, White DJ. Measurement of Joint Motion: A Guide to Goniometry. 5th ed. "
+                   "Philadelphia: F.A. Davis; 2016 (normal ranges of motion, incl. the AAOS values)."),
+    "novacheck1998": ("Novacheck 1998",
+                      "Novacheck TF. The biomechanics of running. Gait Posture. 1998;7(1):77-95."),
     "footcam": ("footcam's own choice",
                 "footcam's own working cut-off, not taken from a published norm; see "
                 "docs/findings.md for the reasoning. Treat it as provisional."),
@@ -229,3 +234,58 @@ VIEW_LIMITS: dict[str, str] = {
              "from it",
     "unknown": "the view could not be classified",
 }
+
+
+@dataclass(frozen=True)
+class AngleLimit:
+    """What a body can reach, per angle (base column of angles.csv) and activity: a value
+    outside is a measurement error and becomes NaN with a counted reason (kinematics.gates)."""
+
+    column: str
+    walking: tuple[float, float]
+    running: tuple[float, float]
+    reference: tuple[str, ...]
+    basis: str
+
+
+ANGLE_LIMITS: tuple[AngleLimit, ...] = (
+    AngleLimit("ankle_dorsiflexion_deg", (-40.0, 35.0), (-50.0, 45.0), ("norkin2016", "perry2010", "novacheck1998"),
+               "passive range about 20 deg dorsiflexion and 50 deg plantarflexion (Norkin & White "
+               "2016), more dorsiflexion under body weight with the knee bent; walking uses about "
+               "-20..+15 (Perry & Burnfield 2010), running about -30..+30 (Novacheck 1998)"),
+    AngleLimit("knee_flexion_deg", (-15.0, 100.0), (-15.0, 140.0), ("norkin2016", "perry2010", "novacheck1998"),
+               "the knee bends to about 135-150 deg and straightens to 0 (a few degrees of "
+               "hyperextension in some people; Norkin & White 2016); walking uses 0..70 (Perry & "
+               "Burnfield 2010), running up to about 130 in swing (Novacheck 1998)"),
+    AngleLimit("hip_flexion_deg", (-40.0, 65.0), (-50.0, 80.0), ("norkin2016", "perry2010", "novacheck1998"),
+               "footcam's hip is the thigh against the vertical (the pelvis' tilt included): the "
+               "hip flexes to about 120 deg and extends to about 20-30 (Norkin & White 2016); "
+               "walking uses about -20..+30 (Perry & Burnfield 2010), running up to about +70 "
+               "(Novacheck 1998)"),
+    AngleLimit("trunk_extension_deg", (-40.0, 25.0), (-40.0, 25.0), ("perry2010",),
+               "an upright walker's trunk stays within a few degrees of the vertical (Perry & "
+               "Burnfield 2010); a stooped walker leans forward by up to 30-40 deg; leaning back "
+               "further than 25 deg a person cannot walk or run"),
+    AngleLimit("pelvic_rotation_deg", (-30.0, 30.0), (-30.0, 30.0), ("perry2010", "novacheck1998"),
+               "the pelvis turns about +-5 deg in walking (Perry & Burnfield 2010) and somewhat "
+               "more in running (Novacheck 1998); beyond +-30 deg the hips have turned the body "
+               "away from its path"),
+    AngleLimit("pelvic_obliquity_deg", (-20.0, 20.0), (-20.0, 20.0), ("perry2010",),
+               "the pelvis tilts about +-5 deg to the side in walking (Perry & Burnfield 2010); a "
+               "marked Trendelenburg drop reaches 10-15 deg"),
+    AngleLimit("trunk_lateral_lean_deg", (-30.0, 30.0), (-30.0, 30.0), ("perry2010",),
+               "the trunk sways a few degrees to the side (Perry & Burnfield 2010); a marked lurch "
+               "over the stance leg reaches 15-20 deg"),
+    AngleLimit("foot_progression_deg", (-35.0, 45.0), (-35.0, 45.0), ("staheli1985",),
+               "adults walk with about 10 deg toe-out, from about -5 (toe-in) to +20 (Staheli et "
+               "al. 1985); marked in- or out-toeing stays within -30..+40"),
+    AngleLimit("hip_rotation_deg", (-50.0, 60.0), (-50.0, 60.0), ("norkin2016",),
+               "the hip rotates about 45 deg inward and 45-60 deg outward at most (Norkin & White "
+               "2016); footcam's is a proxy (the foot against the pelvis)"),
+)
+
+
+def angle_limits() -> dict[str, dict[str, tuple[float, float]]]:
+    """``ANGLE_LIMITS`` as ``{base column: {"walking": (lo, hi), "running": (lo, hi)}}``, the
+    form kinematics.gates takes."""
+    return {a.column: {"walking": a.walking, "running": a.running} for a in ANGLE_LIMITS}

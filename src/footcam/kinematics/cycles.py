@@ -6,11 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: a stride shorter or longer than this is not a gait cycle (a missed or extra event)
-STRIDE_S_RANGE = (0.6, 2.5)
-#: ... nor one more than this share away from the median stride of its bout (walking strides
-#: vary by 2-4 %; 15 % is a heel strike found in the wrong place)
-MAX_STRIDE_DEVIATION = 0.15
+#: a stride shorter or longer than this is not a gait cycle (a missed or extra event); a runner's
+#: stride can be as short as ~0.5 s (cadence 240), a very slow walker's ~2.4 s (50 steps/min)
+STRIDE_S_RANGE = (0.45, 2.5)
+#: a key value needs this share of the frames of its phase (stance, swing, push-off window,
+#: cycle) to hold a value: a peak taken over a gap, or over frames the plausibility gate
+#: removed, would be a smaller peak, not the measured one
+KEY_MIN_COVERAGE = 0.9
+#: the other foot's heel strike falls between this share of the stride after this foot's (left and
+#: right alternate: a limp shifts it from the middle to about 0.4 / 0.6; two "feet" striking
+#: together are one foot seen twice, or a step counted as a stride)
+STEP_SHARE_RANGE = (0.25, 0.75)
 
 
 def _between(t: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -28,6 +34,15 @@ def _nanmax(x):
 
 def _nanmin(x):
     return float(np.nanmin(x)) if np.isfinite(x).any() else np.nan
+
+
+def _covered(x: np.ndarray, phase: np.ndarray, stat) -> float:
+    """``stat`` of ``x`` over the frames of ``phase``, NaN unless KEY_MIN_COVERAGE of them hold
+    a value."""
+    v = x[phase]
+    if not len(v) or np.isfinite(v).mean() < KEY_MIN_COVERAGE:
+        return np.nan
+    return float(stat(v[np.isfinite(v)]))
 
 
 #: plausible walking stride and step lengths (metres); outside them a heel position is wrong
@@ -83,14 +98,17 @@ def _length(d: float, bounds: tuple[float, float]) -> float:
     return float(d) if np.isfinite(d) and bounds[0] <= d <= bounds[1] else np.nan
 
 
-def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame,
+                activity: dict[int, str] | None = None) -> pd.DataFrame:
     """One row per cycle and side: timing (stride, stance/swing %, step time, double support),
     lengths when ``events`` has heel positions (``position_m``, see kinematics.scale), whether
     the leg was the near or the far one (side views), and key values (peak dorsiflexion in
     stance, ankle at toe off, peak plantarflexion at push-off and the ankle's range between the
     two, peak knee flexion in swing,
     peak hip extension, pelvic rotation range, trunk extension mean and range, foot progression
-    in stance). A value that the view cannot support is NaN."""
+    in stance). A value that the view cannot support is NaN, and so is a key value whose phase
+    is not covered by values (KEY_MIN_COVERAGE). ``activity``: the bout's activity ("walking" /
+    "running") per bout index, written to the ``activity`` column."""
     events = events.reset_index(drop=True)
     t = angles["time_s"].to_numpy(float)
     near = angles["near_leg"].fillna("").astype(str).to_numpy() if "near_leg" in angles else None
@@ -137,9 +155,10 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             ank_to = float(np.interp(t_off, t[ok], ank[ok])) if np.isfinite(t_off) and ok.sum() > 2 else np.nan
             push = (_between(t, t_off - PUSH_OFF_WINDOW * stride, t_off + PUSH_OFF_WINDOW * stride)
                     if np.isfinite(t_off) else np.zeros_like(cyc))
-            peak_df, peak_pf = _nanmax(ank[stance]), _nanmin(ank[push])
+            peak_df, peak_pf = _covered(ank, stance, np.max), _covered(ank, push, np.min)
             rows.append({
-                "side": side, "cycle": i, "bout": int(hs_b[i]), "start_s": a, "end_s": b,
+                "side": side, "cycle": i, "bout": int(hs_b[i]),
+                "activity": (activity or {}).get(int(hs_b[i]), ""), "start_s": a, "end_s": b,
                 "stride_time_s": stride, "step_time_s": step,
                 "stride_length_m": stride_m, "step_length_m": step_m,
                 "walking_speed_m_per_s": stride_m / stride,
@@ -151,18 +170,14 @@ def gait_cycles(angles: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
                 "ankle_dorsiflexion_at_toe_off_deg": ank_to,
                 "peak_ankle_plantarflexion_push_off_deg": peak_pf,
                 "ankle_range_deg": peak_df - peak_pf,
-                "peak_knee_flexion_swing_deg": _nanmax(knee[swing]),
-                "peak_hip_extension_deg": -_nanmin(hip[stance]) if stance.any() else np.nan,
-                "pelvic_rotation_range_deg": _nanmax(pelvis[cyc]) - _nanmin(pelvis[cyc]),
-                "trunk_extension_mean_deg": float(np.nanmean(trunk[cyc])) if np.isfinite(trunk[cyc]).any() else np.nan,
+                "peak_knee_flexion_swing_deg": _covered(knee, swing, np.max),
+                "peak_hip_extension_deg": -_covered(hip, stance, np.min),
+                "pelvic_rotation_range_deg": _covered(pelvis, cyc, np.ptp),
+                "trunk_extension_mean_deg": _covered(trunk, cyc, np.mean),
                 "trunk_extension_range_deg": _periodic_range(t, trunk, a, b),
                 "foot_progression_stance_deg": float(np.nanmedian(fp[stance])) if np.isfinite(fp[stance]).any() else np.nan,
             })
     df = pd.DataFrame(rows)
-    if not df.empty:
-        # a stride far from the bout's typical one rests on a missed or misplaced heel strike
-        typical = df.groupby("bout")["stride_time_s"].transform("median")
-        df = df[(df["stride_time_s"] - typical).abs() <= MAX_STRIDE_DEVIATION * typical].reset_index(drop=True)
     if "position_m" not in events:
         df = df.drop(columns=list(LENGTH_COLUMNS), errors="ignore")
     return df
@@ -195,6 +210,20 @@ def spatiotemporal(cycles: pd.DataFrame) -> dict:
     return out
 
 
+def cycle_matrix(time_s: np.ndarray, y: np.ndarray, spans) -> np.ndarray:
+    """``(n_cycles, CURVE_SAMPLES)``: ``y`` over each cycle ``(start_s, end_s)`` of ``spans``,
+    normalised to 0-100 %; a row of NaN for a cycle with less than CURVE_MIN_COVERAGE of its
+    frames valid."""
+    spans = np.asarray(spans, dtype=float).reshape(-1, 2)
+    out = np.full((len(spans), CURVE_SAMPLES), np.nan)
+    for i, (a, b) in enumerate(spans):
+        inside = _between(time_s, a, b)
+        ok = inside & np.isfinite(y)
+        if ok.sum() >= max(3, CURVE_MIN_COVERAGE * inside.sum()):
+            out[i] = np.interp(np.linspace(a, b, CURVE_SAMPLES), time_s[ok], y[ok])
+    return out
+
+
 def cycle_curves(angles: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
     """Each angle over the gait cycle, normalised to 0-100 % (101 samples), mean ± SD per side
     over the cycles of ``cycles`` (the same cycles as the key values). Long form: ``angle``
@@ -215,17 +244,10 @@ def cycle_curves(angles: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
             col = f"{base}_{side}" if f"{base}_{side}" in angles else base
             if col not in angles:
                 continue
-            y = angles[col].to_numpy(float)
-            rows = []
-            for a, b in spans:
-                inside = _between(t, a, b)
-                ok = inside & np.isfinite(y)
-                if ok.sum() < max(3, CURVE_MIN_COVERAGE * inside.sum()):
-                    continue
-                rows.append(np.interp(np.linspace(a, b, CURVE_SAMPLES), t[ok], y[ok]))
-            if not rows:
+            m = cycle_matrix(t, angles[col].to_numpy(float), spans)
+            m = m[np.isfinite(m).all(axis=1)]
+            if not len(m):
                 continue
-            m = np.vstack(rows)
             sd = m.std(axis=0, ddof=1) if len(m) > 1 else np.full(CURVE_SAMPLES, np.nan)
             parts.append(pd.DataFrame({"angle": base, "side": side, "pct": pct, "mean": m.mean(axis=0),
                                        "sd": sd, "n": len(m)}))

@@ -94,6 +94,10 @@ def detect_events(pose: PoseSequence, bouts: list[Bout]) -> pd.DataFrame:
     for bi, b in enumerate(bouts):
         if b.view not in VIEW_CONFIDENCE or b.stop - b.start < 5:
             continue
+        if b.backward:
+            # moving against the way the body faces (walking backward, or a clip played in
+            # reverse): heel strike and toe off swap roles, and no typical range applies
+            continue
         t = pose.time_s[b.start:b.stop]
         for side, (heel, toe, _) in FOOT.items():
             vis = pose.visibility[b.start:b.stop]

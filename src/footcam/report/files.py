@@ -127,6 +127,7 @@ def analysis_dict(analysis) -> dict:
                    "with_pose_after_cleaning": int(analysis.pose.detected.sum())},
         "cleaning": analysis.clean.to_dict(),
         "foot_refinement": analysis.feet,
+        "trust": analysis.trust,
         "bouts": [b.to_dict(analysis.raw.time_s) for b in analysis.bouts],
         "angles_available": analysis.availability,
         "events": {"heel_strikes": int((analysis.events["event"] == "hs").sum()),
