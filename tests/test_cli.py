@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import badfiles
 from footcam import __version__
 from footcam.cli import main
-from helpers import REAL, synth_clip
+from helpers import REAL, REPO, synth_clip
 
 
 def run(*args):
@@ -133,6 +133,25 @@ def test_analyze_prints_the_findings(tmp_path):
     r = run("analyze", clip, "-o", tmp_path / "res", "-q", "--no-stills")
     assert r.exit_code == 0, r.output
     lines = r.output.strip().splitlines()
-    assert lines[-2:] == ["findings: nothing outside footcam's limits (details in report.html)",
-                          f"wrote {tmp_path / 'res'}"]
+    summary = json.loads((tmp_path / "res" / "summary.json").read_text())
+    n = len(summary["findings"])
+    assert n >= 5 and all(f["severity"] == "none" for f in summary["findings"])
+    assert lines[-2:] == [f"findings: {n} rules checked, nothing outside footcam's limits "
+                          f"(details in report.html)", f"wrote {tmp_path / 'res'}"]
+
+
+def test_analyze_says_when_no_rule_could_be_checked(tmp_path):
+    """The sample walk played in reverse: upright angles, no gait events (walking backward),
+    and the words say that nothing was checked rather than that nothing was outside."""
+    from footage import reversed_clip
+
+    clip = reversed_clip(REPO / "sample_videos" / "normal_side.mp4", tmp_path / "rev.mp4")
+    r = run("analyze", clip, "-o", tmp_path / "res", "-q", "--no-stills")
+    assert r.exit_code == 0, r.output
+    assert "moving backward" in r.output
+    assert "findings: no rule could be checked: the walker moves against the way the body faces" in r.output
+    assert "nothing outside" not in r.output
+    angles = pd.read_csv(tmp_path / "res" / "angles.csv")
+    assert angles["ankle_dorsiflexion_deg_r"].between(-40, 35).all()
+    assert angles["knee_flexion_deg_r"].between(-15, 100).all()
     assert not (tmp_path / "res" / "stills").exists()

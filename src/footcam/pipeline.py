@@ -20,6 +20,8 @@ from .kinematics.cycles import gait_cycles
 from .kinematics.events import detect_events
 from .kinematics.gates import gate_angles, implausible_frames, mask_frames
 from .kinematics.quality import bout_activity, curve_quality, screen_cycles, withhold_failed_shapes
+from .kinematics.unusual import bout_reasons, camera_moves, clip_warnings
+from .video.footage import camera_motion, scene_cuts
 from .kinematics.scale import LEG_SHARE_OF_HEIGHT, contact_positions, px_per_m
 from .kinematics.view import classify_bouts
 from .kinematics.tables import angles_table
@@ -104,7 +106,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     rotation = {"display_matrix_ccw_deg": info.display_rotation_deg, "mode": rot_cfg}
     passes = []
     t1 = time.perf_counter()
-    tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+    tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
     passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses, "why": "first pass"})
     if rot_cfg == "auto" and _upright_rate(tracker, len(time_s)) < UPRIGHT_MIN:
         sv = survey([img for _, img in sample_frames(info, SURVEY_FRAMES)], model.path)
@@ -113,12 +115,13 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
             extra = sv.rotation_ccw_deg
             warnings.append(f"the picture is rotated without metadata: turned it {extra} deg "
                             f"counter-clockwise to make the person upright (use --rotate to force)")
-            tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+            tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
             passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
                            "why": "person not upright: picture rotated without metadata"})
-    if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s):
+    cuts = scene_cuts(footage.arrays()[0])
+    if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s, cuts=tuple(cuts)):
         num_poses = MULTI_POSES
-        tracker, time_s = _pose_pass(info, extra, model.path, config, num_poses, progress)
+        tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
         passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
                        "why": "several people took turns in the single-pose track"})
     rotation["passes"] = passes
@@ -132,7 +135,10 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     if len(time_s) < MIN_FRAMES:
         raise VideoError(f"only {len(time_s)} decodable frame(s)", path)
     timing["decode_and_pose"] = time.perf_counter() - t1
-    sel = select_person(tracker, time_s, wh, config.pose.person, str(path))
+    edges = [0, *cuts, len(time_s)]
+    shots = list(zip(edges, edges[1:]))
+    camera_speed = camera_motion(footage.arrays()[1], time_s, wh[0])
+    sel = select_person(tracker, time_s, wh, config.pose.person, str(path), shots=shots)
     raw = sel.pose
     n_det = int(raw.detected.sum())
     if n_det == 0:
@@ -149,8 +155,13 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     # a skeleton no body can take (a leg on an arm, legs lost behind furniture) is a frame
     # without a pose: masked before cleaning, so that filling and filtering do not spread it
     implausible, implausible_why = implausible_frames(raw)
+    # around a scene cut nothing may be filled or filtered across: a gap longer than the
+    # longest gap that is filled
+    near_cut = _near_cuts(time_s, cuts, config.clean.max_gap_s)
+    implausible_why[near_cut & ~implausible] = "at a scene cut"
+    implausible |= near_cut
     clean = clean_pose(mask_frames(raw, implausible), config.clean)
-    bouts = classify_bouts(clean.pose)
+    bouts = classify_bouts(clean.pose, breaks=cuts)
     events = detect_events(clean.pose, bouts)
     timing["clean_and_events"] = time.perf_counter() - t2
     feet = {"used": False, "why_not": "turned off (--no-refine-feet)"}
@@ -170,10 +181,18 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     if config.subject.height_cm:
         ppm = px_per_m(clean.pose, bouts, config.subject.height_cm / 100.0)
         scale["px_per_m"] = ppm if np.isfinite(ppm) else None
-        events["position_m"] = contact_positions(clean.pose, bouts, events, ppm)
+        # heel positions on the floor need a camera that stands still
+        moving = {k for k, b in enumerate(bouts) if camera_moves(b, camera_speed)}
+        events["position_m"] = contact_positions(clean.pose, bouts, events, ppm, skip_bouts=moving)
         if not np.isfinite(ppm):
             warnings.append("no side view: stride and step length need one (height ignored)")
     angles, cycles, bouts, trust = _trusted(angles, events, bouts, clean.pose)
+    unusual = bout_reasons(clean.pose, bouts, events, cycles, camera_speed)
+    bouts = [replace(b, unusual=tuple(unusual.get(k, ()))) for k, b in enumerate(bouts)]
+    warnings += clip_warnings(clean.pose, bouts, cycles, cuts, unusual)
+    trust["footage"] = {"scene_cuts_s": [round(float(time_s[c]), 3) for c in cuts],
+                        "camera_speed_widths_per_s": _round_or_none(np.nanmedian(camera_speed))
+                        if np.isfinite(camera_speed).any() else None}
     counts = pd.Series(implausible_why[implausible]).value_counts()
     trust["skeleton_frames_masked"] = {"frames": int(implausible.sum()),
                                        "reasons": {str(k): int(v) for k, v in counts.items()}}
@@ -217,6 +236,22 @@ def _trusted(angles: pd.DataFrame, events: pd.DataFrame, bouts: list[Bout], pose
     return angles, cycles, bouts, trust
 
 
+def _near_cuts(time_s: np.ndarray, cuts, max_gap_s: float) -> np.ndarray:
+    """(T,) frames within half a (longest filled gap + a frame) of a scene cut."""
+    out = np.zeros(len(time_s), bool)
+    if not len(cuts) or len(time_s) < 2:
+        return out
+    half = 0.5 * max_gap_s + float(np.median(np.diff(time_s)))
+    for c in cuts:
+        t0 = 0.5 * (time_s[c - 1] + time_s[c])
+        out |= np.abs(time_s - t0) <= half
+    return out
+
+
+def _round_or_none(x, nd=4):
+    return round(float(x), nd) if np.isfinite(x) else None
+
+
 def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_poses: int,
                progress: Progress | None):
     """Decode every frame and run the landmarker in VIDEO mode; link detections into tracks."""
@@ -224,7 +259,10 @@ def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_
     from .pose.survey import distinct
     from .pose.tracking import Tracker
 
+    from .video.footage import FootageMonitor
+
     tracker = Tracker()
+    footage = FootageMonitor()
     times: list[float] = []
     pc = config.pose
     with PoseLandmarker(model_path, video=True, num_poses=num_poses,
@@ -235,9 +273,10 @@ def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_
             times.append(t)
             dets = lm.detect(img, t)
             tracker.update(i, t, distinct(dets) if len(dets) > 1 else dets)
+            footage.update(img, [d.bbox_xyxy for d in dets])
             if progress:
                 progress(i + 1, info.n_frames)
-    return tracker, np.asarray(times)
+    return tracker, np.asarray(times), footage
 
 
 def _upright_rate(tracker, n_frames: int) -> float:

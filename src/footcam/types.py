@@ -97,6 +97,8 @@ class Bout:
     reasons: tuple[str, ...] = field(default_factory=tuple)
     travel_sign: int = 0
     activity: str = ""
+    #: why this bout is not an ordinary walk in front of a still camera (no finding rests on it)
+    unusual: tuple[str, ...] = ()
 
     @property
     def facing_sign(self) -> int:
@@ -116,7 +118,7 @@ class Bout:
              "reasons": list(self.reasons),
              "facing": {1: "image_right", -1: "image_left"}.get(self.direction_sign),
              "travel_sign": self.travel_sign, "backward": self.backward,
-             "activity": self.activity or None}
+             "activity": self.activity or None, "unusual": list(self.unusual)}
         if time_s is not None and len(time_s):
             d["start_s"] = round(float(time_s[self.start]), 4)
             d["stop_s"] = round(float(time_s[self.stop - 1]), 4)

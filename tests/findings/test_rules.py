@@ -2,6 +2,7 @@
 the view can measure."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -55,7 +56,7 @@ def test_the_ankle_rule_table():
     assert row("asymmetry_push_off") == (PF, "above", 5.0, 10.0)
     assert {r.id for r in RULES if r.near_leg_only} == {
         "restricted_ankle_motion", "restricted_dorsiflexion", "reduced_push_off",
-        "asymmetry_dorsiflexion", "asymmetry_push_off"}
+        "asymmetry_dorsiflexion", "asymmetry_push_off", "stiff_knee_swing"}
     assert RULES_BY_ID["ankle_compensation_chain"].parts[0] == (
         "restricted_ankle_motion", "restricted_dorsiflexion", "reduced_push_off")
     assert MIN_CYCLES == 2
@@ -176,10 +177,12 @@ def test_excess_pelvic_rotation_from_the_front(value, severity):
     assert f["n_cycles"] == 6 and f["view"] == "front"
 
 
-def test_pelvic_rotation_counts_from_the_back_too():
+def test_pelvic_rotation_is_rated_from_the_front_only():
+    """footcam finds no steps from behind (so no per-stride pelvic rotation there): the advice
+    names the front view only, never one that cannot rate it."""
     s = summarize(cycles(view="back", l={PELVIS: 18.0}, r={PELVIS: 18.0}), analysis("back"))
-    f = finding(s, "excess_pelvic_rotation")
-    assert f["severity"] == "mild" and f["view"] == "back"
+    assert finding(s, "excess_pelvic_rotation") is None
+    assert not_measurable(s, "excess_pelvic_rotation")[0]["view"] == "front"
     assert finding(s, "out_toeing") is None        # no toe-out from behind
     assert not_measurable(s, "out_toeing")[0]["view"] == "front"
 
@@ -414,7 +417,7 @@ def test_side_view_cannot_measure_pelvic_rotation_or_toe_out():
     ids = {f["id"] for f in s["findings"]}
     assert "excess_pelvic_rotation" not in ids and "out_toeing" not in ids
     pel, toe = not_measurable(s, "excess_pelvic_rotation"), not_measurable(s, "out_toeing")
-    assert pel[0]["view"] == "front or back" and "film from the front or back" in pel[0]["hint"]
+    assert pel[0]["view"] == "front" and "film from the front to measure pelvic rotation" in pel[0]["hint"]
     assert toe[0]["view"] == "front" and "film from the front to measure toe-out" in toe[0]["hint"]
     assert "side view" in pel[0]["why"]
     assert "pelvic_rotation_range_deg" not in s["key_values"]
@@ -561,3 +564,64 @@ def test_plain_words_never_a_diagnosis():
                     + [x["what"] + x["why"] for x in s["not_measurable"]] + [s["disclaimer"]]).lower()
     for word in ("abnormal", "patholog", "diagnosed", "disorder", "dysfunction", "disease"):
         assert word not in text
+
+
+# --- what clinicians see first, and what the analysis did not trust ----------------------------
+
+KNEE = "peak_knee_flexion_swing_deg"
+TRUNK_MEAN = "trunk_extension_mean_deg"
+
+
+@pytest.mark.parametrize("value, severity", [(60.0, "none"), (45.0, "none"), (44.9, "mild"),
+                                             (35.0, "mild"), (34.9, "marked"), (12.0, "marked")])
+def test_stiff_knee_in_swing(value, severity):
+    f = finding(side_summary(r={KNEE: value}), "stiff_knee_swing")
+    assert f["severity"] == severity
+    if severity != "none":
+        assert f["side"] == "r" and "60" in " ".join(f["evidence"])
+
+
+def test_stiff_knee_uses_the_near_leg_only():
+    s = side_summary(l={KNEE: 20.0}, far="l")
+    assert finding(s, "stiff_knee_swing")["severity"] == "none"     # the near right knee only
+    assert any(x["rule"] == "stiff_knee_swing" and "far leg" in x["why"] for x in s["not_measurable"])
+
+
+@pytest.mark.parametrize("value, severity", [(-3.0, "none"), (-10.0, "none"), (-10.1, "mild"),
+                                             (-20.0, "mild"), (-20.1, "marked")])
+def test_forward_trunk_lean(value, severity):
+    f = finding(side_summary(l={TRUNK_MEAN: value}, r={TRUNK_MEAN: value}), "forward_trunk_lean")
+    assert f["severity"] == severity and f["side"] == "both"
+
+
+def test_running_is_never_rated_by_walking_rules():
+    cy = cycles(l={DF: -5.0, PF: 0.0, RANGE: 5.0, "stance_pct": 38.0},
+                r={DF: -5.0, PF: 0.0, RANGE: 5.0, "stance_pct": 38.0})
+    cy["activity"] = "running"
+    s = summarize(cy, analysis("side"))
+    assert s["findings"] == []
+    assert s["activity"]["kind"] == "running"
+    assert "running" in s["not_measurable"][0]["why"]
+    assert s["running"]["key_values"]["stance_pct"]["r"]["mean"] == pytest.approx(38.0)
+    # a clip with a walking and a running bout: the walking cycles alone are rated
+    walk = cycles(bout=0, l={RANGE: 12.0}, r={RANGE: 12.0})
+    walk["activity"] = "walking"
+    run = cy.assign(bout=1)
+    s = summarize(pd.concat([walk, run], ignore_index=True), analysis("side", "side"))
+    f = finding(s, "restricted_ankle_motion")
+    assert f["severity"] == "marked" and f["n_cycles"] == 6
+    assert s["activity"]["kind"] == "walking and running"
+
+
+def test_withheld_values_are_not_measurable_with_the_reason():
+    a = analysis("side")
+    why = "the ankle curve does not look like a walking ankle: the feet may be hidden (r = 0.10)"
+    a["trust"] = {"values_withheld": [{"side": "r", "angle": "ankle_dorsiflexion_deg", "cycles": "all",
+                                       "why": why}]}
+    cy = cycles(l={RANGE: 12.0})
+    cy.loc[cy.side == "r", [DF, TO, PF, RANGE]] = np.nan
+    s = summarize(cy, a)
+    f = finding(s, "restricted_ankle_motion")
+    assert f["side"] == "l" and f["severity"] == "marked"        # the left ankle is still rated
+    nm = [x for x in not_measurable(s, "restricted_ankle_motion") if "right" in x["what"]]
+    assert nm and nm[0]["why"] == why and "floor" in nm[0]["hint"]

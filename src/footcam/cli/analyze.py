@@ -12,15 +12,41 @@ from ._options import analysis_options, config_from_options
 
 
 def _finding_lines(out_dir: Path) -> list[str]:
-    """The findings of summary.json in a line each (severity mild or marked); see report.html."""
+    """The findings of summary.json in a line each (severity mild or marked); see report.html.
+    When nothing was flagged, says whether rules were checked at all."""
     try:
         summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     side_word = {"l": "left", "r": "right", "both": "both sides"}
+    all_f = summary.get("findings") or []
     found = [f"finding ({f['severity']}, {side_word.get(f.get('side'), f.get('side'))}): {f['title']}"
-             for f in summary.get("findings") or [] if f.get("severity") in ("mild", "marked")]
-    return found or ["findings: nothing outside footcam's limits (details in report.html)"]
+             for f in all_f if f.get("severity") in ("mild", "marked")]
+    if found:
+        return found
+    if all_f:
+        return [f"findings: {len(all_f)} rule{'s' if len(all_f) != 1 else ''} checked, nothing "
+                f"outside footcam's limits (details in report.html)"]
+    if (summary.get("activity") or {}).get("kind") == "running":
+        return ["findings: none rated: the clip shows running, and footcam's rules are for walking "
+                "(the running values are in report.html)"]
+    nm = summary.get("not_measurable") or []
+    why = nm[0].get("why") if nm and isinstance(nm[0], dict) else None
+    return ["findings: no rule could be checked" + (f": {why}" if why else "")
+            + " (details in report.html)"]
+
+
+def _bout_words(b) -> str:
+    words = f"{b.view} view, {b.direction.replace('_', ' ')}"
+    if b.view in ("side", "oblique") and b.direction_sign:
+        facing = "right" if b.direction_sign > 0 else "left"
+        if b.backward:
+            words += f", facing {facing}: moving backward (walking backward, or a clip played in reverse)"
+        elif not b.travel_sign:
+            words += f", facing {facing}"
+    if b.activity:
+        words += f", {b.activity}"
+    return words
 
 
 def _summary_lines(a, out_dir: Path) -> list[str]:
@@ -33,8 +59,7 @@ def _summary_lines(a, out_dir: Path) -> list[str]:
                  f"{a.selection['reason']}")
     for b in a.bouts:
         t = a.raw.time_s
-        lines.append(f"bout {t[b.start]:.1f}-{t[b.stop - 1]:.1f} s: {b.view} view, "
-                     f"{b.direction.replace('_', ' ')}")
+        lines.append(f"bout {t[b.start]:.1f}-{t[b.stop - 1]:.1f} s: {_bout_words(b)}")
     if a.clean.swapped.any():
         lines.append(f"leg labels corrected in {int(a.clean.swapped.sum())} frames")
     avail = [c for c, e in a.availability.items() if e["available"]]
@@ -45,6 +70,19 @@ def _summary_lines(a, out_dir: Path) -> list[str]:
         s = a.angles[c].dropna()
         if len(s):
             lines.append(f"  {c:26s} range {s.min():6.1f} .. {s.max():6.1f} deg")
+    tr = a.trust or {}
+    gated = sum(g["gated"] for g in (tr.get("gated") or {}).values())
+    masked = (tr.get("skeleton_frames_masked") or {}).get("frames", 0)
+    left = len(tr.get("cycles_left_out") or [])
+    if gated or masked or left:
+        parts = []
+        if masked:
+            parts.append(f"{masked} frame{'s' if masked != 1 else ''} with an impossible skeleton")
+        if gated:
+            parts.append(f"{gated} angle value{'s' if gated != 1 else ''} no body reaches")
+        if left:
+            parts.append(f"{left} implausible gait cycle{'s' if left != 1 else ''}")
+        lines.append("not trusted, left out: " + "; ".join(parts) + " (why: analysis.json, report.html)")
     for w in a.warnings:
         lines.append(f"warning: {w}")
     lines += _finding_lines(out_dir)

@@ -103,12 +103,12 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         id="excess_pelvic_rotation", title="More pelvic rotation than typical",
         kind="level", measure="pelvic_rotation_range_deg", direction="above", central=True,
-        mild=15.0, marked=20.0, views=(FRONT, BACK), reference=("perry2010", "mcginley2009"),
+        mild=15.0, marked=20.0, views=(FRONT,), reference=("perry2010", "mcginley2009"),
         basis="the pelvis typically turns about 10° in all over a stride (Perry & Burnfield "
               "2010); mild above 15°: more than the 5° that McGinley et al. (2009) call the "
               "limit of a reasonable measurement error beyond it; marked above 20° (twice the "
               "typical range), footcam's own choice",
-        what="pelvic rotation", film="front or back",
+        what="pelvic rotation", film="front",
         typical="typically about 10° in all (5° each way)"),
     RuleSpec(
         id="excess_trunk_extension_range",
@@ -124,6 +124,29 @@ RULES: tuple[RuleSpec, ...] = (
               "(three times). No published norm for this proxy is used",
         what="trunk (lumbar proxy) extension range", film="side",
         typical="footcam expects a few degrees per stride"),
+    RuleSpec(
+        id="stiff_knee_swing", title="Less knee bending in swing (a stiff knee)",
+        kind="level", measure="peak_knee_flexion_swing_deg", direction="below",
+        mild=45.0, marked=35.0, views=(SIDE,), reference=("perry2010", "mcginley2009", "footcam"),
+        near_leg_only=True,
+        basis="the knee typically bends to about 60 deg in initial swing to clear the foot (Perry & "
+              "Burnfield 2010); mild below 45 deg (15 deg less: three times the 5 deg that "
+              "McGinley et al. 2009 call a reasonable measurement error), marked below 35 deg, "
+              "footcam's own cut-offs. Circumduction, hip hiking and a stiff-legged limp all show "
+              "here. Near leg only: footcam reads the far knee 15-20 deg low in side views",
+        what="peak knee flexion in swing", film="side",
+        typical="typically about 60°"),
+    RuleSpec(
+        id="forward_trunk_lean", title="Trunk leaning forward while walking",
+        kind="level", measure="trunk_extension_mean_deg", direction="below", central=True,
+        mild=-10.0, marked=-20.0, views=(SIDE,), reference=("perry2010", "footcam"),
+        basis="an upright walker's trunk stays within a few degrees of the vertical (Perry & "
+              "Burnfield 2010); footcam's own cut-offs: mild when it leans forward by more than "
+              "10 deg on average over the stride, marked beyond 20 deg. footcam reads ordinary "
+              "walkers at -6..+9 deg (rendered typical walks about -5, real clips +3..+9: phone "
+              "cameras and clothing put the shoulders a little behind the hips)",
+        what="mean trunk (lumbar proxy) inclination", film="side",
+        typical="typically within a few degrees of upright"),
     RuleSpec(
         id="out_toeing", title="Feet turned out (out-toeing)",
         kind="level", measure="foot_progression_stance_deg", direction="above",
@@ -157,7 +180,7 @@ RULES: tuple[RuleSpec, ...] = (
               "index from two or three strides; the cut-offs sit well above that",
         what="left/right step time", film="side or front"),
     RuleSpec(
-        id="asymmetry_stance_time", title="Left and right feet stay on the ground for different times",
+        id="asymmetry_stance_time", title="Left and right feet stay on the ground for different times (a limp)",
         kind="index", measure="stance_pct", unit="%", mild=15.0, marked=25.0,
         views=(SIDE, FRONT, OBLIQUE), reference=("footcam",),
         basis="footcam's own choice, as for step time: a symmetry index of the stance share above "
@@ -214,7 +237,7 @@ KEY_VALUES: tuple[KeyValueSpec, ...] = (
                  "about 60° in initial swing"),
     KeyValueSpec("peak_hip_extension_deg", False, (SIDE,), 5.0, 20.0, "perry2010",
                  "thigh about 10–20° behind the vertical in terminal stance"),
-    KeyValueSpec("pelvic_rotation_range_deg", True, (FRONT, BACK), 5.0, 15.0, "perry2010",
+    KeyValueSpec("pelvic_rotation_range_deg", True, (FRONT,), 5.0, 15.0, "perry2010",
                  "about 10° in all"),
     KeyValueSpec("trunk_extension_mean_deg", True, (SIDE,), None, None, None,
                  "no published range for this proxy"),
@@ -223,6 +246,16 @@ KEY_VALUES: tuple[KeyValueSpec, ...] = (
     KeyValueSpec("foot_progression_stance_deg", False, (FRONT,), -3.0, 20.0, "staheli1985",
                  "about 10° toe-out"),
 )
+
+#: the key values footcam reports for running bouts. footcam has no sound running reference for
+#: its own definitions, so they carry no typical range and no rule rates them
+RUNNING_KEY_VALUES: tuple[str, ...] = (
+    "stance_pct", "peak_knee_flexion_swing_deg", "peak_ankle_dorsiflexion_stance_deg",
+    "peak_ankle_plantarflexion_push_off_deg", "peak_hip_extension_deg",
+    "trunk_extension_mean_deg")
+RUNNING_NOTE = ("footcam's findings and typical ranges are for walking; it has no sound running "
+                "reference for its own definitions, so running bouts get their values without a "
+                "rating")
 
 #: why a view cannot measure what a rule needs, in plain words
 VIEW_LIMITS: dict[str, str] = {

@@ -12,8 +12,20 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..kinematics.quality import SCREENED
 from .rules import (CONSISTENCY_SD_DEG, CONSISTENCY_SD_PCT, FULL_CONFIDENCE_CYCLES, KEY_VALUES,
-                    MIN_CYCLES, REFERENCES, RULES, VIEW_LIMITS, RuleSpec)
+                    MIN_CYCLES, REFERENCES, RULES, RUNNING_KEY_VALUES, RUNNING_NOTE, VIEW_LIMITS,
+                    RuleSpec)
+
+#: the angle each screened key value comes from (kinematics.quality withholds them per angle)
+MEASURE_ANGLE = {m: base for base, ms in SCREENED.items() for m in ms}
+#: what to do when an angle's curve could not be trusted
+WITHHELD_HINT = {
+    "ankle_dorsiflexion_deg": "film with the whole foot in view, lit, against a floor of another "
+                              "colour than the shoes, from the side at foot height",
+    "knee_flexion_deg": "film with both legs in view, nothing in front of them, from the side",
+    "hip_flexion_deg": "film with both legs in view, nothing in front of them, from the side",
+}
 
 #: why a back view gives no per-stride value at all
 BACK_NO_CYCLES = ("from behind footcam detects no steps (MediaPipe's 3D model turns the feet toward "
@@ -100,6 +112,31 @@ class _Clip:
         total = (analysis.get("frames") or {}).get("total") or sum(frames.values())
         self.view_share = {v: n / total for v, n in frames.items()} if total else {}
         cy = cycles.copy() if cycles is not None else pd.DataFrame()
+        # running cycles are reported apart (summary "running") and never rated by the
+        # walking rules; folders written before footcam knew running have no activity column
+        if not cy.empty and "activity" in cy.columns:
+            act = cy["activity"].fillna("").astype(str)
+            self.running = cy[act == "running"].reset_index(drop=True)
+            cy = cy[act != "running"].reset_index(drop=True)
+        else:
+            self.running = pd.DataFrame()
+        # cycles of a bout that is not an ordinary walk in front of a still camera (a moving
+        # camera, stairs, slow motion: kinematics.unusual) are never rated either
+        self.unusual = {i: [str(r) for r in b.get("unusual") or []] for i, b in enumerate(bouts)
+                        if b.get("unusual")}
+        self.unusual_bouts = [(b.get("start_s"), b.get("stop_s"), self.unusual[i])
+                              for i, b in enumerate(bouts) if i in self.unusual]
+        if not cy.empty and "bout" in cy.columns and self.unusual:
+            odd = pd.to_numeric(cy["bout"], errors="coerce").isin(list(self.unusual))
+            self.n_unusual = int(odd.sum())
+            cy = cy[~odd].reset_index(drop=True)
+        else:
+            self.n_unusual = 0
+        trust = analysis.get("trust") or {}
+        self.trust = trust if isinstance(trust, dict) else {}
+        self.withheld = {(w.get("side"), w.get("angle")): str(w.get("why"))
+                         for w in self.trust.get("values_withheld") or []
+                         if isinstance(w, dict) and w.get("cycles") == "all"}
         if not cy.empty and "bout" in cy.columns:
             bout = pd.to_numeric(cy["bout"], errors="coerce")
             cy["view"] = [self.bout_view.get(int(b), "unknown") if np.isfinite(b) else "unknown"
@@ -107,6 +144,13 @@ class _Clip:
         elif not cy.empty:
             cy["view"] = "unknown"
         self.cycles = cy
+
+    def why_withheld(self, measure: str, side: str | None) -> tuple[str, str] | None:
+        """(why, hint) when this side's values of ``measure`` were withheld because the
+        angle's curve could not be trusted (kinematics.quality)."""
+        base = MEASURE_ANGLE.get(measure)
+        why = self.withheld.get((side, base)) if base and side in ("l", "r") else None
+        return (why, WITHHELD_HINT.get(base, "")) if why else None
 
     @property
     def views(self) -> list[str]:
@@ -157,6 +201,14 @@ def _confidence(view_share: float, n: int, sd: float | None, sd_ref: float) -> t
 
 def _not_measurable(rule: RuleSpec, clip: _Clip, side: str | None = None, n: int | None = None) -> dict:
     what = rule.what + (f" ({SIDE_WORD[side]})" if side in ("l", "r") else "")
+    sides = (side,) if side in ("l", "r") else (("l", "r") if not rule.central else ())
+    withheld = [(s, w) for s in sides if (w := clip.why_withheld(rule.measure, s))]
+    if withheld:
+        if len(withheld) == 2 and side not in ("l", "r"):
+            what = rule.what
+        return {"what": what, "why": "; ".join(f"{SIDE_WORD[s]}: {w[0]}" if len(withheld) > 1 else w[0]
+                                               for s, w in withheld),
+                "view": rule.film, "rule": rule.id, "hint": withheld[0][1][1]}
     if n is not None and clip.share(rule.views) > 0:
         present = [v for v in clip.views if v in rule.views]
         on = f"on the {SIDE_WORD[side]} " if side in ("l", "r") else ""
@@ -222,8 +274,10 @@ def _level(rule: RuleSpec, clip: _Clip) -> tuple[dict | None, list[dict]]:
         else:
             stats[s] = st
     if not stats:   # nothing to rate: one entry for the rule
-        return None, [_far_leg(rule, s, far[s], n) if far.get(s) else _not_measurable(rule, clip, s, n)
-                      for s, n in short.items()] if any(far.values()) else [_not_measurable(rule, clip, None, sum(short.values()))]
+        if any(far.values()) or any(clip.why_withheld(rule.measure, s) for s in short):
+            return None, [_far_leg(rule, s, far[s], n) if far.get(s) else _not_measurable(rule, clip, s, n)
+                          for s, n in short.items()]
+        return None, [_not_measurable(rule, clip, None, sum(short.values()))]
     nm = [_far_leg(rule, s, far[s], n) if far.get(s) else _not_measurable(rule, clip, s, n)
           for s, n in short.items()]
     sev = {s: _grade(rule, st.mean) for s, st in stats.items()}
@@ -278,6 +332,7 @@ def _difference(rule: RuleSpec, clip: _Clip) -> tuple[dict | None, list[dict]]:
     if short:
         return None, [_far_leg(rule, s, clip.far_only(rule.measure, s), n)
                       if rule.near_leg_only and clip.far_only(rule.measure, s)
+                      and not clip.why_withheld(rule.measure, s)
                       else _not_measurable(rule, clip, s, n) for s, n in short.items()]
     l, r = st["l"], st["r"]
     if rule.kind == "difference":
@@ -434,6 +489,67 @@ def _quality(clip: _Clip, analysis: dict, angles: pd.DataFrame | None) -> dict:
     return q
 
 
+def _activity(clip: _Clip) -> dict:
+    """Which activity the gait cycles show: walking, running or both (shares of the cycles)."""
+    n_walk, n_run = len(clip.cycles), len(clip.running)
+    tot = n_walk + n_run
+    kind = ("running" if n_run and not n_walk else "walking and running" if n_run else
+            "walking" if n_walk else "none")
+    return {"kind": kind, "walking_cycles": n_walk, "running_cycles": n_run,
+            "running_share": _r(n_run / tot, 3) if tot else None}
+
+
+def _running(clip: _Clip) -> dict | None:
+    """Running bouts: cadence and the running key values, without a rating (RUNNING_NOTE)."""
+    cy = clip.running
+    if cy.empty:
+        return None
+    out: dict = {"note": RUNNING_NOTE, "key_values": {}}
+    stride = pd.to_numeric(cy["stride_time_s"], errors="coerce")
+    out["cadence_steps_per_min"] = _r(120.0 / float(stride.mean()), 1) if stride.notna().any() else None
+    for col in RUNNING_KEY_VALUES:
+        if col not in cy:
+            continue
+        e = {}
+        for s in ("l", "r"):
+            v = cy[cy["side"] == s]
+            if col in SCREENED.get("ankle_dorsiflexion_deg", ()) + SCREENED.get("knee_flexion_deg", ()) \
+                    and "leg_view" in v:
+                v = v[v["leg_view"].fillna("").astype(str) != "far"]
+            st = _stats(v[col])
+            e[s] = st.to_dict() if st else {"mean": None, "sd": None, "n": 0}
+        out["key_values"][col] = e
+    return out
+
+
+def _trust(clip: _Clip) -> dict:
+    """What the analysis did not trust, for the report's data-quality section."""
+    t = clip.trust
+    gated = t.get("gated") or {}
+    left = t.get("cycles_left_out") or []
+    reasons: dict[str, int] = {}
+    for c in left:
+        key = str(c.get("why", "")).split(":")[0]
+        reasons[key] = reasons.get(key, 0) + 1
+    curves = {}
+    for base, e in (t.get("curves") or {}).items():
+        curves[base] = {s: {"shape_r": x.get("shape_r"), "passes": x.get("passes"), "words": x.get("words"),
+                            "leg_view": x.get("leg_view"),
+                            "there_and_back": (x.get("there_and_back") or {}).get("words")}
+                        for s, x in e.items() if s in ("l", "r")}
+        if "left_right" in e:
+            curves[base]["left_right"] = e["left_right"].get("words")
+    masked = t.get("skeleton_frames_masked") or {}
+    return {"values_gated": int(sum(int(g.get("gated", 0)) for g in gated.values())),
+            "values_gated_per_angle": {c: int(g.get("gated", 0)) for c, g in gated.items()},
+            "frames_masked": int(masked.get("frames", 0) or 0),
+            "frames_masked_reasons": masked.get("reasons") or {},
+            "cycles_left_out": len(left), "cycles_left_out_reasons": reasons,
+            "values_withheld": [{"side": w.get("side"), "angle": w.get("angle"), "why": w.get("why")}
+                                for w in t.get("values_withheld") or []],
+            "curves": curves}
+
+
 def summarize(cycles: pd.DataFrame, analysis: dict, *, angles: pd.DataFrame | None = None) -> dict:
     """The summary.json dict for one clip from its cycles table and analysis.json dict
     (``angles``, optional, adds the median pose quality). Non-finite numbers become None."""
@@ -441,7 +557,19 @@ def summarize(cycles: pd.DataFrame, analysis: dict, *, angles: pd.DataFrame | No
     findings: list[dict] = []
     not_measurable: list[dict] = []
     found: dict[str, dict] = {}
-    for rule in RULES:
+    for t0, t1, reasons in clip.unusual_bouts:
+        span = (f"{t0:.1f}-{t1:.1f} s" if isinstance(t0, (int, float)) and isinstance(t1, (int, float))
+                else "part of the clip")
+        not_measurable.append({"what": f"findings for {span}", "why": "; ".join(reasons),
+                               "view": "side or front, camera still, level ground, real speed",
+                               "rule": None, "hint": "film with the phone on a stand, on level ground"})
+    only_running = clip.cycles.empty and not clip.running.empty
+    if only_running:
+        not_measurable.append({"what": "walking findings (ankle, knee, trunk, pelvis, timing)",
+                               "why": "the clip shows running: " + RUNNING_NOTE, "view": "side",
+                               "rule": None, "hint": "film a walk to have it rated"})
+    skip_rules = only_running or (clip.cycles.empty and clip.running.empty and clip.n_unusual > 0)
+    for rule in RULES if not skip_rules else ():
         if rule.kind == "level":
             f, nm = _level(rule, clip)
         elif rule.kind in ("difference", "index"):
@@ -454,10 +582,15 @@ def summarize(cycles: pd.DataFrame, analysis: dict, *, angles: pd.DataFrame | No
             findings.append(f)
             found[rule.id] = f
         not_measurable += nm
-    if clip.cycles.empty and clip.views:
+    if clip.cycles.empty and clip.views and not skip_rules:
+        backward = any(isinstance(b, dict) and b.get("backward") for b in analysis.get("bouts") or [])
+        why = (BACK_NO_CYCLES if clip.views == ["back"] else
+               "the walker moves against the way the body faces (walking backward, or the clip "
+               "plays in reverse): footcam finds gait events in forward walking only"
+               if backward else "no complete gait cycle was found")
         not_measurable.insert(0, {
             "what": "gait cycles (steps, timing and every key value)",
-            "why": BACK_NO_CYCLES if clip.views == ["back"] else "no complete gait cycle was found",
+            "why": why,
             "view": "side or front", "rule": None,
             "hint": "film at least three full strides per foot from the side or the front"})
     src = analysis.get("source") or {}
@@ -465,7 +598,9 @@ def summarize(cycles: pd.DataFrame, analysis: dict, *, angles: pd.DataFrame | No
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "footcam_version": __version__,
         "source": {"name": src.get("name"), "sha256": src.get("sha256")},
-        "quality": _quality(clip, analysis, angles),
+        "activity": _activity(clip),
+        "quality": {**_quality(clip, analysis, angles), "trust": _trust(clip)},
+        "running": _running(clip),
         "spatiotemporal": _spatiotemporal(clip),
         "key_values": _key_values(clip),
         "findings": findings,

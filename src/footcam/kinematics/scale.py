@@ -43,16 +43,17 @@ def px_per_m(pose: PoseSequence, bouts: list[Bout], height_m: float) -> float:
 
 
 def contact_positions(pose: PoseSequence, bouts: list[Bout], events: pd.DataFrame,
-                      scale_px_per_m: float) -> np.ndarray:
+                      scale_px_per_m: float, skip_bouts=()) -> np.ndarray:
     """(len(events),) position of the heel on the floor at each heel strike, metres along the
-    walking direction (side-view bouts only; NaN for toe offs and other views)."""
+    walking direction (side-view bouts only; NaN for toe offs, other views and the bouts in
+    ``skip_bouts``, e.g. those filmed by a moving camera)."""
     out = np.full(len(events), np.nan)
     if not np.isfinite(scale_px_per_m) or scale_px_per_m <= 0:
         return out
     t = pose.time_s
     for i, ev in enumerate(events.itertuples(index=False)):
         b = bouts[int(ev.bout)]
-        if ev.event != "hs" or b.view != VIEW_SIDE:
+        if ev.event != "hs" or b.view != VIEW_SIDE or int(ev.bout) in skip_bouts:
             continue
         win = (t >= ev.time_s) & (t <= ev.time_s + CONTACT_WINDOW_S)
         win[:b.start] = False

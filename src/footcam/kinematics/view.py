@@ -140,8 +140,9 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
-def classify_bouts(pose: PoseSequence) -> list[Bout]:
-    """Split the clip into walking bouts and classify each one's view and direction."""
+def classify_bouts(pose: PoseSequence, breaks: tuple[int, ...] | list[int] = ()) -> list[Bout]:
+    """Split the clip into walking bouts and classify each one's view and direction.
+    ``breaks``: frames that start a new shot (scene cuts); no bout spans one."""
     t = pose.time_s
     n = pose.n_frames
     if n == 0:
@@ -162,9 +163,19 @@ def classify_bouts(pose: PoseSequence) -> list[Bout]:
     # a label per frame from travel (+1 / -1 across, 0 otherwise) and facing (+1 / -1, 0 unknown
     # or not side-on): a turn, or turning round in place, starts a new bout
     lab = (3 * (across.astype(int) + 1) + (face_lab.astype(int) + 1))
-    runs = _runs(lab)
-    # merge short runs into the longer neighbour
     min_len = max(1, int(round(MIN_BOUT_S * (n - 1) / max(t[-1] - t[0], 1e-9))))
+    edges = [0] + sorted(int(c) for c in breaks if 0 < int(c) < n) + [n]
+    evidence = facing_evidence(xy, pose.visibility)
+    bouts = []
+    for lo, hi in zip(edges, edges[1:]):
+        for a, b, v in _merged_runs(lab[lo:hi].copy(), min_len):
+            bouts.append(_classify(pose, lo + a, lo + b, v // 3 - 1, vx, dlog, vang_world, evidence))
+    return bouts
+
+
+def _merged_runs(lab: np.ndarray, min_len: int) -> list[tuple[int, int, int]]:
+    """Runs of equal labels, each shorter than ``min_len`` merged into its longer neighbour."""
+    runs = _runs(lab)
     changed = True
     while changed and len(runs) > 1:
         changed = False
@@ -181,11 +192,7 @@ def classify_bouts(pose: PoseSequence) -> list[Bout]:
                 runs = _runs(lab)
                 changed = True
                 break
-    evidence = facing_evidence(xy, pose.visibility)
-    bouts = []
-    for a, b, v in runs:
-        bouts.append(_classify(pose, a, b, v // 3 - 1, vx, dlog, vang_world, evidence))
-    return bouts
+    return runs
 
 
 def _classify(pose: PoseSequence, a: int, b: int, across: int, vx, dlog, vang_world,

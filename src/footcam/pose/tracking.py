@@ -65,14 +65,18 @@ class Tracker:
         self._open: list[Track] = []
         self.max_simultaneous = 0
 
-    def people_taking_turns(self, time_s: np.ndarray, min_s: float = 0.3) -> bool:
+    def people_taking_turns(self, time_s: np.ndarray, min_s: float = 0.3,
+                            cuts: tuple[int, ...] = ()) -> bool:
         """In a single-pose pass: did MediaPipe switch to another person? A track that starts
         within ``MAX_TRACK_GAP_S`` of another one ending, away from where it ended (else they
         would be one track), is another person taking over. The same walker leaving the picture
-        and coming back later is not."""
-        spans = sorted((time_s[tr.frames[0]], time_s[tr.frames[-1]]) for tr in self.tracks
+        and coming back later is not, nor a new shot after a scene cut (``cuts``: the frames
+        that start a shot)."""
+        spans = sorted((time_s[tr.frames[0]], time_s[tr.frames[-1]], tr.frames[0]) for tr in self.tracks
                        if len(tr.frames) > 1 and time_s[tr.frames[-1]] - time_s[tr.frames[0]] >= min_s)
-        return any(b0 - a1 <= MAX_TRACK_GAP_S for (_, a1), (b0, _) in zip(spans, spans[1:]))
+        at_cut = lambda f: any(abs(f - c) <= 2 for c in cuts)  # noqa: E731
+        return any(b0 - a1 <= MAX_TRACK_GAP_S and not at_cut(f0)
+                   for (_, a1, _), (b0, _, f0) in zip(spans, spans[1:]))
 
     def update(self, frame: int, t: float, dets: list[Detection]):
         self.max_simultaneous = max(self.max_simultaneous, len(dets))
@@ -148,13 +152,50 @@ class Selection:
                 "frames_with_followed_person": self.frames_with_person}
 
 
+def _within(tr: Track, lo: int, hi: int) -> Track | None:
+    """The part of a track inside frames [lo, hi) (None if empty)."""
+    keep = [i for i, f in enumerate(tr.frames) if lo <= f < hi]
+    if not keep:
+        return None
+    return Track(id=tr.id, frames=[tr.frames[i] for i in keep], detections=[tr.detections[i] for i in keep],
+                 centres=[tr.centres[i] for i in keep], heights=[tr.heights[i] for i in keep])
+
+
 def select_person(tracker: Tracker, time_s: np.ndarray, resolution_wh: tuple[int, int],
-                  person: str = "auto", path: str | None = None) -> Selection:
-    """Choose the track to follow and build its PoseSequence (NaN where it was not seen)."""
+                  person: str = "auto", path: str | None = None,
+                  shots: list[tuple[int, int]] | None = None) -> Selection:
+    """Choose the track to follow and build its PoseSequence (NaN where it was not seen).
+
+    ``shots``: frame ranges [start, stop) between scene cuts. With more than one, the walker
+    is chosen in each shot on its own (a cut breaks every track) and the shots are joined."""
     n = len(time_s)
     tracks = [tr for tr in tracker.tracks if len(tr.frames) >= 1]
     if not tracks:
         raise NoPersonError(f"no person visible in {n} of {n} frames", path)
+    if shots and len(shots) > 1 and person == "auto":
+        parts, reasons = [], []
+        for lo, hi in shots:
+            sub = [x for x in (_within(tr, lo, hi) for tr in tracks) if x is not None]
+            if not sub:
+                continue
+            st = [_track_stats(x, time_s) for x in sub]
+            # coverage within the shot, not the clip
+            for s_, x in zip(st, sub):
+                s_["coverage"] = round(len(x.frames) / max(hi - lo, 1), 3)
+            best = int(np.argmax([s_["score"] for s_ in st]))
+            parts.append(sub[best])
+            reasons.append(f"shot {len(parts)} ({time_s[lo]:.1f}-{time_s[hi - 1]:.1f} s): track {sub[best].id}")
+        if parts:
+            stitched = Track(id=parts[0].id)
+            for x in parts:
+                stitched.frames += x.frames
+                stitched.detections += x.detections
+                stitched.centres += x.centres
+                stitched.heights += x.heights
+            stats = sorted((_track_stats(tr, time_s) for tr in tracks), key=lambda s_: -s_["score"])
+            reason = (f"the walker followed in each of {len(shots)} shots (scene cuts): "
+                      + "; ".join(reasons))
+            return _selection(stitched, reason, stats, tracker, time_s, resolution_wh)
     stats = [_track_stats(tr, time_s) for tr in tracks]
     if person != "auto":
         k = int(person)
@@ -175,6 +216,13 @@ def select_person(tracker: Tracker, time_s: np.ndarray, resolution_wh: tuple[int
                       f"travels {s['travel_body_heights']:.1f} body heights across and "
                       f"{s['size_change_log']:.2f} log-size toward/away, with alternating feet "
                       f"(spread {s['stride_spread']:.2f}); highest walker score of {len(tracks)} tracks")
+    stats.sort(key=lambda s: -s["score"])
+    return _selection(chosen, reason, stats, tracker, time_s, resolution_wh)
+
+
+def _selection(chosen: Track, reason: str, stats: list[dict], tracker: Tracker, time_s: np.ndarray,
+               resolution_wh: tuple[int, int]) -> Selection:
+    n = len(time_s)
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     w = np.full((n, N_LANDMARKS, 3), np.nan)
     vis = np.zeros((n, N_LANDMARKS))
@@ -182,5 +230,4 @@ def select_person(tracker: Tracker, time_s: np.ndarray, resolution_wh: tuple[int
     for f, d in zip(chosen.frames, chosen.detections):
         xy[f], w[f], vis[f], pres[f] = d.image_xy, d.world_xyz, d.visibility, d.presence
     pose = PoseSequence(time_s, xy, w, vis, pres, resolution_wh)
-    stats.sort(key=lambda s: -s["score"])
     return Selection(pose, chosen.id, reason, stats, tracker.max_simultaneous, len(chosen.frames))
