@@ -260,8 +260,9 @@ class ClipResult(OutputFolder):
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 r = df.iloc[i]
                 raise self.error(f"events.csv line {i + 2} is not a gait event (side "
-                                 f"{r['side']!r}, event {r['event']!r}, time_s {r['time_s']!r}, "
-                                 f"frame {r['frame']!r}; expected l/r, hs/to and numbers)")
+                                 f"{str(r['side'])!r}, event {str(r['event'])!r}, time_s "
+                                 f"{r['time_s']}, frame {r['frame']}; expected l/r, hs/to and "
+                                 f"numbers)")
             return df.assign(time_s=t.astype(float)).sort_values("time_s", kind="stable") \
                      .reset_index(drop=True)
         return self._cached("events", load).copy()
