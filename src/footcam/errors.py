@@ -34,3 +34,8 @@ class OutputError(FootcamError):
 
 class ConfigError(FootcamError):
     """An option or configuration value is invalid."""
+
+
+class ResultError(FootcamError):
+    """A folder footcam is asked to read back (a clip's output folder, see footcam.results) is
+    not one, was written by an incompatible footcam, lacks a file, or has one it cannot read."""

@@ -21,7 +21,7 @@ def done_folder(tmp_path):
     out = tmp_path / "out" / "walk_mp4"
     out.mkdir(parents=True)
     cfg = Config()
-    a = {"footcam_version": __version__, "config": cfg.to_dict(),
+    a = {"schema_version": "1.0", "footcam_version": __version__, "config": cfg.to_dict(),
          "source": {"sha256": hashlib.sha256(clip.read_bytes()).hexdigest()},
          "model": {"sha256": "m" * 64}}
     (out / "analysis.json").write_text(dumps(a))
@@ -62,10 +62,11 @@ def test_a_folder_without_a_readable_analysis_json_is_never_trusted(done_folder)
     clip, out, _ = done_folder
     e = Expected.of(Config(), "m" * 64)
     (out / "analysis.json").write_text('{"footcam_version": "0.1')        # cut short
-    assert check_done(out, clip, e) == (False, "its analysis.json cannot be read (JSONDecodeError)")
+    done, why = check_done(out, clip, e)
+    assert not done and why.startswith("analysis.json cannot be read (JSONDecodeError: ")
     (out / "analysis.json").unlink()
     (out / "angles.csv").write_text("frame,time_s\n")
-    assert check_done(out, clip, e) == (False, "its output folder has no analysis.json")
+    assert check_done(out, clip, e) == (False, "not a footcam output folder (no analysis.json)")
     assert check_done(out.parent / "other_mp4", clip, e) == (False, "not analysed yet")
 
 

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from footcam.findings import SCHEMA_PATH, SummaryInputError, summarize, write_summary
+from footcam.errors import ResultError
+from footcam.findings import SCHEMA_PATH, summarize, write_summary
 
 from .build import analysis, cycles
 
@@ -133,7 +134,8 @@ def test_write_summary_reads_the_folder_and_writes_atomically(tmp_path, validato
     d = _folder(tmp_path, cycles(l={"peak_ankle_dorsiflexion_stance_deg": -1.0, "ankle_range_deg": 17.0},
                                  r={"peak_ankle_plantarflexion_push_off_deg": -4.0}, far="r"),
                 analysis("side"))
-    pd.DataFrame({"frame": [0, 1, 2], "quality": [0.9, 0.8, 0.7]}).to_csv(d / "angles.csv", index=False)
+    pd.DataFrame({"frame": [0, 1, 2], "time_s": [0.0, 0.033, 0.067], "quality": [0.9, 0.8, 0.7]}).to_csv(
+        d / "angles.csv", index=False)
     p = write_summary(d)
     assert p == d / "summary.json"
     s = json.loads(p.read_text(encoding="utf-8"))
@@ -161,11 +163,11 @@ def test_write_summary_with_an_empty_cycles_table(tmp_path):
 def test_write_summary_says_what_is_missing(tmp_path):
     d = _folder(tmp_path, cycles(), analysis("side"))
     (d / "cycles.csv").unlink()
-    with pytest.raises(SummaryInputError, match="cycles.csv is missing"):
+    with pytest.raises(ResultError, match=r"cycles.csv is missing \(rerun footcam analyze\)"):
         write_summary(d)
     (d / "cycles.csv").write_text("side,cycle\nl,0\n")
     (d / "analysis.json").write_text("{ not json")
-    with pytest.raises(SummaryInputError, match="analysis.json could not be read"):
+    with pytest.raises(ResultError, match="analysis.json cannot be read"):
         write_summary(d)
 
 

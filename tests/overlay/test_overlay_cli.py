@@ -27,7 +27,7 @@ def test_listed_in_help():
 def test_not_an_analysis_folder(tmp_path):
     r = run("overlay", tmp_path)
     assert r.exit_code == 1
-    assert r.stderr == f"Error: {tmp_path}: not a footcam analysis folder (no analysis.json)\n"
+    assert r.stderr == f"Error: {tmp_path}: not a footcam output folder (no analysis.json)\n"
     assert not (tmp_path / "overlay.mp4").exists()
 
 

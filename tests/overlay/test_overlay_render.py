@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footcam.overlay import AnalysisFolderError, render_overlay, write_stills
+from footcam.errors import ResultError
+from footcam.overlay import render_overlay, write_stills
 from footcam.overlay.draw import NO_POSE, SEVERITY_COLOUR, SIDE_COLOUR
-from footcam.overlay.render import _findings, load_inputs
+from footcam.overlay.frames import banner_findings, load_inputs
+from footcam.results import ClipResult
 from footcam.overlay.stills import STILL_HEIGHT, still_name
 from footcam.video.reader import probe
 from footcam.video.writer import H264Writer
@@ -201,33 +203,33 @@ def test_write_stills_alone_matches_events(folder_copy):
 
 
 def test_findings_banner(folder_copy):
-    summary = {"findings": [
+    summary = {"schema_version": "1.0", "findings": [
         {"title": "Checked, fine", "severity": "none", "side": "both"},
         {"title": "Reduced push-off", "severity": "mild", "side": "l"},
         {"title": "Less ankle dorsiflexion in stance", "severity": "marked", "side": "both"},
     ]}
     (folder_copy / "summary.json").write_text(json.dumps(summary))
-    assert _findings(folder_copy) == [("Less ankle dorsiflexion in stance (both, marked)", "marked"),
+    assert banner_findings(ClipResult.open(folder_copy).summary) == [("Less ankle dorsiflexion in stance (both, marked)", "marked"),
                                       ("Reduced push-off (left, mild)", "mild")]
     render_overlay(folder_copy)
     _, over = decode(folder_copy / "overlay.mp4")
     banner = over[30][-40:]
     assert colour_mask(banner, SEVERITY_COLOUR["marked"], 60).sum() > 30
     (folder_copy / "summary.json").unlink()
-    assert _findings(folder_copy) is None
+    assert banner_findings(ClipResult.open(folder_copy).summary) is None
 
 
 def test_not_an_analysis_folder(tmp_path):
-    with pytest.raises(AnalysisFolderError) as e:
+    with pytest.raises(ResultError) as e:
         render_overlay(tmp_path)
-    assert str(e.value) == f"{tmp_path}: not a footcam analysis folder (no analysis.json)"
+    assert str(e.value) == f"{tmp_path}: not a footcam output folder (no analysis.json)"
 
 
 def test_source_moved(folder_copy, tmp_path):
     a = json.loads((folder_copy / "analysis.json").read_text())
     a["source"]["path"] = str(tmp_path / "gone.mp4")
     (folder_copy / "analysis.json").write_text(json.dumps(a))
-    with pytest.raises(AnalysisFolderError, match=r"source video moved: .*gone\.mp4 \(named in "
+    with pytest.raises(ResultError, match=r"source video moved: .*gone\.mp4 \(named in "
                                                   r"analysis\.json\) is not there; pass the clip's "
                                                   r"new place with --source"):
         render_overlay(folder_copy)

@@ -124,7 +124,7 @@ def test_bare_folder_says_what_is_missing(tmp_path):
     _keep(run, "bare", tmp_path)
     _assert_clean(run)
     nones = " | ".join(run.facts["nones"])
-    assert "no gait events: events.csv is not in the folder" in nones
+    assert "no gait events: events.csv is missing (rerun footcam analyze)" in nones
     assert "no findings" in nones and "no still frames" in nones
     assert run.print_overflow == []
 

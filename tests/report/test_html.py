@@ -13,10 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from footcam.cli import main
-from footcam.errors import FootcamError
+from footcam.errors import ResultError
+from footcam.findings.rules import KEY_VALUES
+from footcam.kinematics.cycles import cycle_curves
 from footcam.report import html as rh
-from footcam.report import plots
-from footcam.report.html import curves_from_angles, parse_curves, write_report
+from footcam.report import plots, view
+from footcam.report.html import write_report
+from footcam.report.view import curves_from_table, typical_band
+from footcam.report.words import KEY_LABELS
 
 from .conftest import HOSTILE, set_name
 
@@ -87,7 +91,7 @@ def test_complete_folder_fills_every_section(clip):
     rows = [a for t, a in page.tags if t == "th" and a.get("scope") == "row"]
     kv = page.section_text["key-values"]
     for name in summary["key_values"]:
-        assert rh.KEY_LABELS[name] in kv
+        assert KEY_LABELS[name] in kv
     assert "Trunk (lumbar proxy)" in kv
     assert rows
     # curves: one figure per angle in curves.csv, each with both sides' mean lines
@@ -157,7 +161,8 @@ def test_key_values_fall_back_to_cycles_and_footcams_reference_table(clip):
     cy = pd.read_csv(clip / "cycles.csv")
     left = cy.loc[cy.side == "l", "peak_knee_flexion_swing_deg"]
     assert f"{left.mean():.1f}° ± {left.std():.1f}" in kv
-    lo, hi, *_ = rh.NORMAL_RANGES["peak_knee_flexion_swing_deg"]
+    spec = next(kv for kv in KEY_VALUES if kv.column == "peak_knee_flexion_swing_deg")
+    lo, hi = spec.low, spec.high
     assert f"{lo:.1f} to {hi:.1f}°" in kv
     # columns with no value at all (foot progression from a side view) are left out
     assert "Foot progression" not in kv
@@ -167,9 +172,9 @@ def test_key_values_fall_back_to_cycles_and_footcams_reference_table(clip):
 # --- missing parts -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("remove, section, says", [
-    (("events.csv", "cycles.csv", "curves.csv"), "curves", "no gait events: events.csv is not in the folder"),
+    (("events.csv", "cycles.csv", "curves.csv"), "curves", "no gait events: events.csv is missing (rerun footcam analyze)"),
     (("events.csv", "cycles.csv", "curves.csv", "summary.json"), "key-values", "no key values: no gait events"),
-    (("events.csv", "cycles.csv", "curves.csv"), "timing", "no gait events: events.csv is not in the folder"),
+    (("events.csv", "cycles.csv", "curves.csv"), "timing", "no gait events: events.csv is missing (rerun footcam analyze)"),
     (("summary.json",), "findings", "no findings:"),
     (("stills",), "stills", "no still frames: the folder has no stills/"),
 ])
@@ -187,11 +192,18 @@ def test_a_missing_part_is_said_in_plain_words(clip, remove, section, says):
     assert page.with_class("none")
 
 
-def test_curves_are_computed_from_angles_and_events_when_curves_csv_is_absent(clip):
+def test_curves_are_computed_from_angles_and_cycles_when_curves_csv_is_absent(clip):
+    """The same numbers as curves.csv would hold: kinematics.cycles.cycle_curves on the
+    folder's angles and cycles."""
     (clip / "curves.csv").unlink()
     text, page = render(clip)
     assert len(page.with_class("mean-l")) == 4
-    assert "Curves computed from angles.csv and the heel strikes in events.csv" in page.section_text["curves"]
+    assert "Curves computed from angles.csv and the gait cycles in cycles.csv" in page.section_text["curves"]
+    d = view.load(clip)
+    expect = cycle_curves(pd.read_csv(clip / "angles.csv"), pd.read_csv(clip / "cycles.csv"))
+    knee = expect[(expect.angle == "knee_flexion_deg") & (expect.side == "l")]
+    assert np.array_equal(d.curves[("knee_flexion_deg", "l")].mean, knee["mean"].to_numpy())
+    assert d.curves[("knee_flexion_deg", "l")].n == knee["n"].iloc[0] == 3
 
 
 def test_events_without_any_event_and_broken_files(clip):
@@ -202,7 +214,7 @@ def test_events_without_any_event_and_broken_files(clip):
     (clip / "stills" / "notes.png").write_bytes(b"not a png at all")
     text, page = render(clip)
     assert "no heel strike or toe off was detected in the clip" in page.section_text["timing"]
-    assert "summary.json could not be read" in page.section_text["findings"]
+    assert "summary.json cannot be read (JSONDecodeError" in page.section_text["findings"]
     assert "stills/notes.png is not a PNG image and was left out" in page.section_text["references"]
     assert len(page.all("img")) == 2
 
@@ -214,19 +226,19 @@ def test_an_analysis_json_alone_still_makes_a_page(clip):
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     text, page = render(clip)
     assert page.text_in["clip-name"] == "restricted_ankle_compensated_side.mp4"
-    assert "no gait events: events.csv is not in the folder" in page.section_text["curves"]
+    assert "no gait events: events.csv is missing (rerun footcam analyze)" in page.section_text["curves"]
     assert "no key values" in page.section_text["key-values"]
     assert "4.0 s, 120 frames at 30.00 fps" in page.section_text["quality"]
     assert len(page.with_class("none")) >= 5
 
 
 def test_not_an_output_folder(tmp_path):
-    with pytest.raises(FootcamError, match="no analysis.json"):
+    with pytest.raises(ResultError, match=r"not a footcam output folder \(no analysis.json\)"):
         write_report(tmp_path)
     (tmp_path / "analysis.json").write_text("[1, 2")
-    with pytest.raises(FootcamError, match="analysis.json is not valid JSON"):
+    with pytest.raises(ResultError, match="analysis.json cannot be read"):
         write_report(tmp_path)
-    with pytest.raises(FootcamError, match="not a folder"):
+    with pytest.raises(ResultError, match=r"not a footcam output folder \(no such folder\)"):
         write_report(tmp_path / "nope")
 
 
@@ -272,64 +284,23 @@ def test_hostile_names_are_escaped_everywhere(clip):
 
 # --- the numbers behind the curves ---------------------------------------------------------------
 
-def _sine_folder(period=1.0, fps=50.0, dur=8.0, offset=0.1):
-    t = np.arange(0, dur, 1 / fps)
-    angles = pd.DataFrame({"time_s": t, "bout": 0,
-                           "knee_flexion_deg_l": 30 + 20 * np.sin(2 * np.pi * t / period),
-                           "knee_flexion_deg_r": np.nan, "trunk_extension_deg": 5.0})
-    hs = np.arange(offset, dur - 1e-9, period)
-    events = pd.DataFrame({"side": "l", "event": "hs", "time_s": hs, "bout": 0})
-    return angles, events
-
-
-def test_curves_from_angles_time_normalises_each_cycle():
-    angles, events = _sine_folder()
-    cur = curves_from_angles(angles, events)
-    c = cur[("knee_flexion_deg", "l")]
-    n_cycles = len(events) - 1
-    assert c.n == n_cycles and c.mean.shape == (101,)
-    pct = np.linspace(0, 1, 101)
-    expect = 30 + 20 * np.sin(2 * np.pi * (0.1 + pct))
-    assert np.max(np.abs(c.mean - expect)) < 0.3
-    assert np.max(c.sd) < 0.3
-    assert ("knee_flexion_deg", "r") not in cur        # no value on the right: no curve
-    assert np.allclose(cur[("trunk_extension_deg", "l")].mean, 5.0)
-
-
-def test_curves_from_angles_leaves_out_gappy_and_cross_bout_cycles():
-    angles, events = _sine_folder()
-    n_all = curves_from_angles(angles, events)[("knee_flexion_deg", "l")].n
-    t = angles["time_s"].to_numpy()
-    gap = (t > 2.2) & (t < 2.6)                      # 40 % of the cycle 2.1-3.1 s unmeasured
-    angles.loc[gap, "knee_flexion_deg_l"] = np.nan
-    angles.loc[t >= 5.5, "bout"] = 1                 # the cycle 5.1-6.1 s crosses two bouts
-    events["bout"] = np.where(events["time_s"] >= 5.5, 1, 0)
-    assert curves_from_angles(angles, events)[("knee_flexion_deg", "l")].n == n_all - 2
-
-
-def test_parse_curves_long_and_wide_forms():
-    pct = np.arange(101)
-    long = pd.DataFrame({"angle": "ankle_dorsiflexion_deg_l", "side": "l", "pct": pct / 100,
+def test_curves_table_to_curves():
+    pct = np.arange(101.0)
+    long = pd.DataFrame({"angle": "ankle_dorsiflexion_deg", "side": "l", "pct": pct,
                          "mean": np.sin(pct / 16), "sd": 1.0, "n": 4})
-    c = parse_curves(long)[("ankle_dorsiflexion_deg", "l")]
-    assert np.allclose(c.mean, np.sin(pct / 16)) and c.n == 4
-    wide = pd.DataFrame({"pct": pct, "knee_flexion_deg_r_mean": pct * 0.5, "knee_flexion_deg_r_sd": 2.0,
-                         "knee_flexion_deg_mean_l": pct * 0.1})
-    cur = parse_curves(wide)
-    assert np.allclose(cur[("knee_flexion_deg", "r")].mean, pct * 0.5)
-    assert np.allclose(cur[("knee_flexion_deg", "r")].sd, 2.0)
-    assert cur[("knee_flexion_deg", "l")].sd is None
-    assert parse_curves(pd.DataFrame({"a": [1], "b": [2]})) == {}
+    c = curves_from_table(long)[("ankle_dorsiflexion_deg", "l")]
+    assert np.allclose(c.mean, np.sin(pct / 16)) and np.allclose(c.sd, 1.0) and c.n == 4
+    assert curves_from_table(long.iloc[:0]) == {}
 
 
 def test_normal_bands_follow_the_textbook_key_values():
-    lo, hi = rh.normal_band("knee_flexion_deg")
+    lo, hi = typical_band("knee_flexion_deg")
     mid = (lo + hi) / 2
     assert 65 <= int(np.argmax(mid)) <= 78 and 52 <= mid.max() <= 62       # peak swing flexion ~60°
-    lo, hi = rh.normal_band("ankle_dorsiflexion_deg")
+    lo, hi = typical_band("ankle_dorsiflexion_deg")
     mid = (lo + hi) / 2
     assert 55 <= int(np.argmin(mid)) <= 70 and mid.min() < -8              # push-off after toe off
-    assert rh.normal_band("trunk_extension_deg") is None
+    assert typical_band("trunk_extension_deg") is None
 
 
 # --- the drawing -------------------------------------------------------------------------------
@@ -374,8 +345,7 @@ def test_cli_report(clip, tmp_path):
     empty.mkdir()
     r = CliRunner().invoke(main, ["report", str(empty)])
     assert r.exit_code == 1
-    assert r.output.strip() == (f"Error: {empty}: no analysis.json: expected a finished "
-                                f"`footcam analyze` output folder")
+    assert r.output.strip() == f"Error: {empty}: not a footcam output folder (no analysis.json)"
     r = CliRunner().invoke(main, ["report", str(tmp_path / "missing")])
     assert r.exit_code == 2 and "does not exist" in r.output
 

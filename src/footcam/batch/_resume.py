@@ -23,7 +23,8 @@ from typing import Callable
 
 from .. import __version__
 from ..config import Config
-from ..errors import OutputError
+from ..errors import OutputError, ResultError
+from ..results import ClipResult
 
 #: leftovers of report.files.staged_dir / atomic_write_text killed half-way:
 #: ".<name>.partial-XXXX", ".<name>.old-<pid>", ".<name>.XXXX.tmp"
@@ -55,15 +56,10 @@ def check_done(out_dir: Path, source: Path, expected: Expected,
     """(done, why): whether ``out_dir`` holds a finished analysis of ``source`` as configured."""
     if not out_dir.is_dir():
         return False, "not analysed yet"
-    ap = out_dir / "analysis.json"
-    if not ap.is_file():
-        return False, "its output folder has no analysis.json"
     try:
-        a = json.loads(ap.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        return False, f"its analysis.json cannot be read ({type(e).__name__})"
-    if not isinstance(a, dict):
-        return False, "its analysis.json does not hold an object"
+        a = ClipResult.open(out_dir).analysis
+    except ResultError as e:      # no analysis.json, unreadable, another schema
+        return False, e.detail
     if a.get("footcam_version") != expected.footcam_version:
         return False, f"made by footcam {a.get('footcam_version')}, this is {expected.footcam_version}"
     if a.get("config") != expected.config:

@@ -10,7 +10,6 @@ import csv
 import datetime as _dt
 import html
 import io
-import json
 import math
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,7 +18,9 @@ from urllib.parse import quote
 import pandas as pd
 
 from .. import __version__
-from ..report.files import atomic_write_text
+from ..errors import ResultError
+from ..fsutil import atomic_write_text
+from ..results import ClipResult as ClipFolder
 from ._discover import Clip
 from ._task import ClipResult
 
@@ -54,14 +55,6 @@ def _num(x: Any) -> float | None:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None
     return float(x) if math.isfinite(x) else None
-
-
-def _read_json(p: Path) -> dict | None:
-    try:
-        d = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return d if isinstance(d, dict) else None
 
 
 def _values(prefix: str, entry: Any) -> dict[str, float | None]:
@@ -107,21 +100,35 @@ def _summary_json_columns(s: dict) -> dict[str, Any]:
     return row
 
 
-def _median_quality(p: Path) -> float | None:
-    if not p.is_file():
+def _median_quality(folder: ClipFolder) -> float | None:
+    if not folder.has("angles.csv"):
         return None
     try:
-        q = pd.read_csv(p, usecols=["quality"])["quality"]
-    except (ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        angles = folder.angles
+    except ResultError:
         return None
-    m = pd.to_numeric(q, errors="coerce").median()
+    if "quality" not in angles.columns:
+        return None
+    m = pd.to_numeric(angles["quality"], errors="coerce").median()
     return float(m) if pd.notna(m) else None
 
 
+def _summary(folder: ClipFolder) -> dict | None:
+    try:
+        return folder.summary
+    except ResultError:     # unreadable: as if the findings had not been computed
+        return None
+
+
 def clip_row(clip: Clip, out_dir: Path) -> dict[str, Any]:
-    """summary.csv's row for a finished clip folder: facts, events and spatio-temporal values
-    from analysis.json, quality from angles.csv, key values and findings from summary.json."""
-    a = _read_json(out_dir / "analysis.json") or {}
+    """summary.csv's row for a finished clip folder (read through footcam.results): facts,
+    events and spatio-temporal values from analysis.json, quality from angles.csv, key values
+    and findings from summary.json. A folder that cannot be read is a failed row."""
+    try:
+        folder = ClipFolder.open(out_dir)
+    except ResultError as e:
+        return {"clip": clip.key, "status": "failed", "output": str(clip.out_rel), "error": e.detail}
+    a = folder.analysis
     v = a.get("video") or {}
     fr = a.get("frames") or {}
     rot = v.get("rotation") or {}
@@ -144,7 +151,7 @@ def clip_row(clip: Clip, out_dir: Path) -> dict[str, Any]:
         "leg_swap_frames": (a.get("cleaning") or {}).get("leg_swap_frames"),
         "heel_strikes": (a.get("events") or {}).get("heel_strikes"),
         "toe_offs": (a.get("events") or {}).get("toe_offs"),
-        "median_pose_quality": _median_quality(out_dir / "angles.csv"),
+        "median_pose_quality": _median_quality(folder),
         "angles_available": ";".join(avail),
         "n_warnings": len(warnings), "warnings": " | ".join(warnings),
         "footcam_version": a.get("footcam_version"),
@@ -155,7 +162,7 @@ def clip_row(clip: Clip, out_dir: Path) -> dict[str, Any]:
     if isinstance(st, dict):
         for name, entry in st.items():
             row.update(_values(str(name), entry))
-    s = _read_json(out_dir / "summary.json")
+    s = _summary(folder)
     if s is not None:
         row.update(_summary_json_columns(s))
     else:

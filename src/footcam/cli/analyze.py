@@ -14,9 +14,14 @@ from ._options import analysis_options, config_from_options
 def _finding_lines(out_dir: Path) -> list[str]:
     """The findings of summary.json in a line each (severity mild or marked); see report.html.
     When nothing was flagged, says whether rules were checked at all."""
+    from ..errors import ResultError
+    from ..results import ClipResult
+
     try:
-        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        summary = ClipResult.open(out_dir).summary
+    except ResultError:
+        return []
+    if summary is None:
         return []
     side_word = {"l": "left", "r": "right", "both": "both sides"}
     all_f = summary.get("findings") or []

@@ -22,8 +22,9 @@ def command(outdir: Path, quiet: bool):
     """
     from ..findings import write_summary
     from ..report.html import write_report
+    from ..results import ClipResult
 
-    if (outdir / "cycles.csv").is_file() and (outdir / "analysis.json").is_file():
+    if ClipResult.open(outdir).has("cycles.csv"):
         write_summary(outdir)
     path = write_report(outdir)
     if not quiet:

@@ -7,7 +7,7 @@ that for a finished clip folder. The JSON Schema of summary.json ships beside th
 """
 from pathlib import Path
 
-from .files import SUMMARY_NAME, SummaryInputError, write_summary
+from .files import SUMMARY_NAME, write_summary
 from .rules import KEY_VALUES, MIN_CYCLES, REFERENCES, RULES, RULES_BY_ID, RuleSpec
 from .summary import DISCLAIMER, SUMMARY_SCHEMA_VERSION, summarize
 
@@ -15,4 +15,4 @@ SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 
 __all__ = ["summarize", "write_summary", "RULES", "RULES_BY_ID", "RuleSpec", "KEY_VALUES",
            "REFERENCES", "MIN_CYCLES", "DISCLAIMER", "SUMMARY_SCHEMA_VERSION", "SUMMARY_NAME",
-           "SCHEMA_PATH", "SummaryInputError"]
+           "SCHEMA_PATH"]

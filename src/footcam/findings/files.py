@@ -1,4 +1,4 @@
-"""summary.json for a finished clip folder: read its tables, summarise, write atomically."""
+"""summary.json for a finished clip folder: read it (footcam.results), summarise, write atomically."""
 from __future__ import annotations
 
 import json
@@ -6,49 +6,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import FootcamError
+from ..errors import ResultError
 from ..fsutil import atomic_write_text
+from ..results import ClipResult
 from .summary import summarize
 
 SUMMARY_NAME = "summary.json"
 
 
-class SummaryInputError(FootcamError):
-    """The clip folder lacks (or has an unreadable) cycles.csv or analysis.json."""
-
-
-def _read_cycles(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except pd.errors.EmptyDataError:   # no gait cycle: the file holds no header
-        return pd.DataFrame()
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise SummaryInputError(f"cycles.csv could not be read ({e})", path.parent) from None
-
-
-def _read_quality(path: Path) -> pd.DataFrame | None:
-    if not path.is_file():
+def _quality(clip: ClipResult) -> pd.DataFrame | None:
+    """angles.csv's pose quality, or None: without it the summary only loses the median."""
+    if not clip.has("angles.csv"):
         return None
     try:
-        return pd.read_csv(path, usecols=["quality"])
-    except (ValueError, OSError, pd.errors.EmptyDataError, pd.errors.ParserError):
-        return None   # optional: the summary only loses the median pose quality
+        angles = clip.angles
+    except ResultError:
+        return None
+    return angles[["quality"]] if "quality" in angles.columns else None
 
 
-def read_summary_inputs(folder: Path) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
-    folder = Path(folder)
-    ap, cp = folder / "analysis.json", folder / "cycles.csv"
-    for p in (ap, cp):
-        if not p.is_file():
-            raise SummaryInputError(f"{p.name} is missing: summary.json needs the cycles.csv and "
-                                    f"analysis.json of a `footcam analyze` folder", folder)
-    try:
-        analysis = json.loads(ap.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise SummaryInputError(f"analysis.json could not be read ({type(e).__name__})", folder) from None
-    if not isinstance(analysis, dict):
-        raise SummaryInputError("analysis.json does not hold an object", folder)
-    return _read_cycles(cp), analysis, _read_quality(folder / "angles.csv")
+def read_summary_inputs(folder: str | Path) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    """(cycles, analysis.json, angles' quality column or None) of a clip folder; raises
+    ResultError when the folder is not one or lacks cycles.csv."""
+    clip = ClipResult.open(folder)
+    return clip.cycles, clip.analysis, _quality(clip)
 
 
 def write_summary(folder: str | Path) -> Path:

@@ -2,6 +2,8 @@
 
 ``RULES`` is the table: one ``RuleSpec`` per finding. ``KEY_VALUES`` lists the key values that
 summary.json reports with their typical range. ``REFERENCES`` holds the full citations.
+``TYPICAL_CURVES`` (with ``CURVE_REFERENCES``) are the typical patterns the report draws behind
+its curves. The report reads its ranges and references from here, never from a copy.
 docs/findings.md explains each row; change a number here and there together.
 
 Where a cut-off is footcam's own choice rather than a published figure, its ``basis`` says so
@@ -322,3 +324,28 @@ def angle_limits() -> dict[str, dict[str, tuple[float, float]]]:
     """``ANGLE_LIMITS`` as ``{base column: {"walking": (lo, hi), "running": (lo, hi)}}``, the
     form kinematics.gates takes."""
     return {a.column: {"walking": a.walking, "running": a.running} for a in ANGLE_LIMITS}
+
+#: typical adult sagittal patterns over the gait cycle, drawn as a grey band behind the
+#: report's curves: ``angle -> ((% cycle, mean), ...), ± half-width`` through the values in
+#: Perry & Burnfield (2010) and the shapes of Kadaba et al. (1990) and Winter (2009). A guide
+#: to the shape, not a normative data set: footcam's hip is the thigh against the vertical (no
+#: pelvis markers), so no lab curve is directly comparable. No finding uses them.
+TYPICAL_CURVES: dict[str, tuple[tuple[tuple[float, float], ...], float]] = {
+    "ankle_dorsiflexion_deg": (((0, 0), (7, -5), (15, 0), (30, 5), (45, 10), (50, 9), (55, 3),
+                                (60, -12), (65, -16), (70, -10), (80, -2), (90, 0), (100, 0)), 6.0),
+    "knee_flexion_deg": (((0, 5), (15, 18), (30, 9), (40, 5), (50, 9), (60, 38), (67, 55),
+                          (72, 60), (80, 50), (90, 20), (97, 4), (100, 5)), 7.0),
+    "hip_flexion_deg": (((0, 22), (10, 20), (30, 5), (50, -11), (55, -12), (62, -6), (75, 14),
+                         (87, 25), (100, 22)), 8.0),
+}
+
+#: the literature behind TYPICAL_CURVES beyond REFERENCES (id -> (short, full citation)); the
+#: report lists them with the findings' references
+CURVE_REFERENCES: dict[str, tuple[str, str]] = {
+    "kadaba1990": ("Kadaba et al. 1990",
+                   "Kadaba MP, Ramakrishnan HK, Wootten ME. Measurement of lower extremity "
+                   "kinematics during level walking. J Orthop Res. 1990;8(3):383-392."),
+    "winter2009": ("Winter 2009",
+                   "Winter DA. Biomechanics and Motor Control of Human Movement. 4th ed. "
+                   "Hoboken, NJ: Wiley; 2009."),
+}

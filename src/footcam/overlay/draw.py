@@ -6,7 +6,7 @@ same proportions and text that stays legible. Left and right are told apart by c
 report's orange-red and blue, safe for red-green colour blindness); landmarks MediaPipe saw
 poorly are drawn dashed and thin, so a guess never looks like a measurement.
 
-Nothing here reads files: :mod:`footcam.overlay.render` feeds the layers.
+Nothing here reads files: :mod:`footcam.overlay.frames` feeds the layers.
 """
 from __future__ import annotations
 

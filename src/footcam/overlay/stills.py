@@ -4,7 +4,6 @@ cropped round the walker, named ``stills/<side>_<event>_<time>s.png`` (e.g.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from contextlib import closing
 from pathlib import Path
@@ -13,18 +12,15 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from ..results import STILL_NAME, STILLS_DIR, still_name
 from .draw import EVENT_NAME, PANEL_BG, SIDE_COLOUR, SIDE_LABEL, Style, put_text
+from .frames import FramePainter, frames, load_inputs
 
-STILLS_DIR = "stills"
 #: stills are scaled to this height (the report shows several side by side)
 STILL_HEIGHT = 480
-#: footcam's own still names; only these are replaced when the stills are rewritten
-STILL_NAME = re.compile(r"^(l|r)_(hs|to)_\d+\.\d\ds\.png$")
 _BODY = np.r_[0, 11:33]
-
-
-def still_name(event: str, side: str, time_s: float) -> str:
-    return f"{side}_{event}_{time_s:.2f}s.png"
+__all__ = ["STILLS_DIR", "STILL_NAME", "STILL_HEIGHT", "still_name", "crop_box", "still_image",
+           "StillCollector", "write_stills"]
 
 
 def crop_box(xy: np.ndarray, wh: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -122,14 +118,12 @@ def write_stills(out_dir: str | Path, *, source: str | Path | None = None,
     """Write a PNG at each heel strike and toe off of ``out_dir/events.csv`` into
     ``out_dir/stills/``. Without events.csv nothing is written (and ``log`` is told why).
     Decodes the source only up to the last event; no pose estimation runs."""
-    from .render import FramePainter, _frames, load_inputs
-
     inp = load_inputs(out_dir, source)
     painter = FramePainter(inp)
     col = StillCollector(inp, painter)
     if inp.events is not None and col.by_frame:
-        with closing(_frames(inp)) as frames:
-            for i, t, img, xy, vis in frames:
+        with closing(frames(inp)) as it:
+            for i, t, img, xy, vis in it:
                 if col.wants(i):
                     pic, xy_out, _ = painter.picture(img, i, xy, vis, painter.active_events(i, t))
                     col.offer(i, pic, xy_out)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,27 +54,62 @@ def from_mediapipe(result, width: int, height: int) -> list[Detection]:
     return out
 
 
-@contextmanager
-def native_stderr_captured():
-    """Capture what MediaPipe's C++ side writes straight to file descriptor 2 (TFLite/absl start-up
-    chatter) so that footcam's stderr stays readable; yields a callable returning the text.
-    Set FOOTCAM_NATIVE_LOGS=1 to let it through."""
-    if os.environ.get("FOOTCAM_NATIVE_LOGS") == "1":
-        yield lambda: ""
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except OSError:           # no usable fd 2 (embedded interpreters)
-        yield lambda: ""
-        return
-    with tempfile.TemporaryFile(mode="w+b") as tmp:
-        os.dup2(tmp.fileno(), 2)
+class NativeStderr:
+    """Where MediaPipe's C++ side writes while footcam calls it.
+
+    MediaPipe, TFLite and absl write straight to file descriptor 2 — start-up chatter when a
+    landmarker is made, ``NORM_RECT`` and alignment warnings during inference, ``DestroyAccelerator``
+    when it is closed — whatever Python's ``sys.stderr`` is. Every native call of a
+    :class:`PoseLandmarker` runs inside ``with native:``, which points fd 2 at a private file
+    for the length of the call and back afterwards, so footcam's own stderr (progress, log,
+    errors) is never captured and no native line reaches it. ``text()`` returns what was caught
+    (it goes into a ModelError when a model cannot be loaded). Set FOOTCAM_NATIVE_LOGS=1 to let
+    the lines through.
+    """
+
+    def __init__(self):
+        self._sink = None
+        self._saved: list[int] = []
+        self._passthrough = os.environ.get("FOOTCAM_NATIVE_LOGS") == "1"
+
+    def __enter__(self):
+        if self._passthrough:
+            return self
         try:
-            yield lambda: (tmp.seek(0), tmp.read().decode("utf-8", "replace"))[1]
-        finally:
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+        try:
+            if self._sink is None:
+                self._sink = tempfile.TemporaryFile(mode="w+b")
+            saved = os.dup(2)
+        except OSError:           # no usable fd 2 (embedded interpreters): nothing to hide
+            self._saved.append(-1)
+            return self
+        os.dup2(self._sink.fileno(), 2)
+        self._saved.append(saved)
+        return self
+
+    def __exit__(self, *exc):
+        if self._passthrough:
+            return
+        saved = self._saved.pop()
+        if saved >= 0:
             os.dup2(saved, 2)
             os.close(saved)
+
+    def text(self) -> str:
+        if self._sink is None:
+            return ""
+        self._sink.seek(0)
+        out = self._sink.read().decode("utf-8", "replace")
+        self._sink.seek(0, os.SEEK_END)
+        return out
+
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
 
 
 class PoseLandmarker:
@@ -97,26 +131,25 @@ class PoseLandmarker:
             num_poses=num_poses, min_pose_detection_confidence=min_pose_detection_confidence,
             min_pose_presence_confidence=min_pose_presence_confidence,
             min_tracking_confidence=min_tracking_confidence)
-        with native_stderr_captured() as native:
+        self._native = NativeStderr()
+        with self._native:
             try:
                 self._lm = vision.PoseLandmarker.create_from_options(opts)
             except (RuntimeError, ValueError, OSError) as e:
-                raise ModelError(f"MediaPipe cannot load this pose model: {e} {native()}".strip(),
+                text = self._native.text()
+                self._native.close()
+                raise ModelError(f"MediaPipe cannot load this pose model: {e} {text}".strip(),
                                  model_path) from None
         self._video = video
         self._last_ms = -1
-        self._first = True
 
     def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> list[Detection]:
         import mediapipe as mp
 
         h, w = rgb.shape[:2]
         img = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._first:              # the first inference logs its set-up on fd 2 too
-            self._first = False
-            with native_stderr_captured():
-                return self._detect(img, time_s, w, h)
-        return self._detect(img, time_s, w, h)
+        with self._native:          # inference logs on fd 2 (set-up, NORM_RECT, alignment)
+            return self._detect(img, time_s, w, h)
 
     def _detect(self, img, time_s: float, w: int, h: int) -> list[Detection]:
         if self._video:
@@ -128,7 +161,13 @@ class PoseLandmarker:
         return from_mediapipe(res, w, h)
 
     def close(self):
-        self._lm.close()
+        """Close the landmarker (its native side logs ``DestroyAccelerator`` lines here)."""
+        lm, self._lm = self._lm, None
+        if lm is not None:
+            with self._native:
+                lm.close()
+                del lm
+        self._native.close()
 
     def __enter__(self):
         return self
