@@ -468,7 +468,10 @@ def _spatiotemporal(clip: _Clip) -> dict:
     for k in ("step_time_s", "stance_pct"):
         if k not in out:
             continue
-        lm, rm = out[k]["l"]["mean"], out[k]["r"]["mean"]
+        # from the per-side medians, exactly as the asymmetry rules compute it (one odd step
+        # on a short clip must not make the table and the finding disagree)
+        med = {sd: pd.to_numeric(cy.loc[cy["side"] == sd, k], errors="coerce").median() for sd in ("l", "r")}
+        lm, rm = (None if pd.isna(med[sd]) else float(med[sd]) for sd in ("l", "r"))
         si = (100 * abs(lm - rm) / (0.5 * (lm + rm))
               if lm is not None and rm is not None and (lm + rm) else None)
         out[f"{k.removesuffix('_s').removesuffix('_pct')}_symmetry_index_pct"] = _r(si)

@@ -108,6 +108,10 @@ def banner_findings(summary: dict | None) -> list[tuple[str, str]] | None:
     out = []
     order = {"marked": 0, "severe": 0, "moderate": 1, "mild": 2}
     items = [f for f in (summary.get("findings") or []) if isinstance(f, dict)]
+    if not items:       # nothing was checked: say so, never "nothing beyond the limits"
+        running = (summary.get("activity") or {}).get("kind") == "running"
+        return [("none rated: footcam rates walking, not running" if running else
+                 "no rule could be checked (see report)", "none")]
     for f in sorted(items, key=lambda f: order.get(str(f.get("severity", "")).lower(), 3)):
         sev = str(f.get("severity", "none")).lower()
         if sev == "none":

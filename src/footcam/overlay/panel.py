@@ -206,7 +206,7 @@ class Dashboard:
             put_text(img, "not computed for this clip", (x, y), s.text_px, GREY, s)
             return
         if not self.findings:
-            put_text(img, "none beyond the typical range", (x, y), s.text_px, WHITE, s)
+            put_text(img, "nothing outside footcam's limits", (x, y), s.text_px, WHITE, s)
             return
         limit = self.w - s.pad
         for k, (text, sev) in enumerate(self.findings):

@@ -165,8 +165,14 @@ def bouts(a: dict) -> list[dict]:
         if s is None or e is None:
             continue
         direction = str(b.get("direction", "")).replace("_", " ")
+        if b.get("backward"):
+            direction += " (moving backward: the body faces the other way)"
+        elif b.get("facing") and not b.get("travel_sign") and b.get("view") in ("side", "oblique"):
+            direction += f", facing {str(b['facing']).replace('image_', '')}"
         out.append({"start_s": s, "stop_s": e, "view": str(b.get("view", "unknown")),
                     "direction": direction, "confidence": num(b.get("confidence")),
+                    "activity": str(b.get("activity") or "—"),
+                    "unusual": "; ".join(str(r) for r in b.get("unusual") or []),
                     "label": f"{b.get('view', 'unknown')} view, {direction}" if direction else str(b.get("view"))})
     return out
 
@@ -228,10 +234,16 @@ def _glance(d: ReportData) -> list[str]:
     return out
 
 
+def activity_word(d: ReportData) -> str:
+    """walking / running / gait (both, or neither known), from summary.json's activity."""
+    kind = ((d.summary or {}).get("activity") or {}).get("kind")
+    return {"walking": "walking", "running": "running"}.get(kind, "gait")
+
+
 def header(d: ReportData) -> dict:
     a = d.analysis
     views = sorted({b["view"] for b in bouts(a)})
-    return {"name": source_name(a),
+    return {"name": source_name(a), "kicker": f"footcam {activity_word(d)} report",
             "sub": [f"{', '.join(views) or 'unknown'} view",
                     f"{fmt((a.get('video') or {}).get('duration_s'), 1)} s of video",
                     f"report made {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
@@ -240,7 +252,7 @@ def header(d: ReportData) -> dict:
             "disclaimer": (d.summary or {}).get("disclaimer") or DISCLAIMER}
 
 
-_SEVERITY_WORDS = {"none": "within the typical range", "mild": "mild", "marked": "marked"}
+_SEVERITY_WORDS = {"none": "within footcam's limits", "mild": "mild", "marked": "marked"}
 
 
 def _evidence_text(x: Any) -> str:
@@ -384,7 +396,7 @@ def key_values(d: ReportData) -> dict:
         why = d.missing.get("cycles") or d.missing.get("summary") or "no key values"
         if d.missing.get("events"):
             why = f"no gait events: {d.missing['events']}"
-        return {"none": f"no key values: {why}"}
+        return {"none": f"no key values: {why}", "running": running_rows(d)}
     out = []
     for r in rows:
         unit = unit_of(r.name)
@@ -412,7 +424,59 @@ def key_values(d: ReportData) -> dict:
                     "range": (f"{fmt(r.low, nd)} to {fmt(r.high, nd, unit)}"
                               if r.low is not None and r.high is not None else "— no published range set"),
                     "note": r.note, "source": r.source})
-    return {"rows": out, "colours": side_colours()}
+    return {"rows": out, "colours": side_colours(), "running": running_rows(d)}
+
+
+def running_rows(d: ReportData) -> dict | None:
+    """Running bouts' values, shown without a typical range or a rating."""
+    run = (d.summary or {}).get("running")
+    if not isinstance(run, dict):
+        return None
+    rows = []
+    for col, e in (run.get("key_values") or {}).items():
+        unit = unit_of(col)
+        cells = []
+        for side in SIDES:
+            m, sd, n = _side_stats((e or {}).get(side))
+            cells.append(fmt(m, 1, unit) + (f" ± {fmt(sd, 1)}" if sd is not None else "")
+                         + (f" (n={n})" if n else ""))
+        rows.append((KEY_LABELS.get(col, humanise(col)), cells))
+    return {"note": text(run.get("note") or ""), "cadence": fmt(run.get("cadence_steps_per_min"), 1),
+            "rows": rows}
+
+
+def trust(d: ReportData) -> dict | None:
+    """What footcam did not trust on this clip and why, and how far each curve holds up."""
+    t = ((d.summary or {}).get("quality") or {}).get("trust")
+    if not isinstance(t, dict):
+        return None
+    lines = []
+    if t.get("frames_masked"):
+        why = "; ".join(f"{k} ({v})" for k, v in (t.get("frames_masked_reasons") or {}).items())
+        lines.append(f"{t['frames_masked']} frames with a skeleton no body can take were treated as "
+                     f"frames without a pose: {why}")
+    if t.get("values_gated"):
+        per = ", ".join(f"{humanise(k)} {v}" for k, v in (t.get("values_gated_per_angle") or {}).items())
+        lines.append(f"{t['values_gated']} angle values outside what a body can reach were removed ({per})")
+    if t.get("cycles_left_out"):
+        why = "; ".join(f"{k} ({v})" for k, v in (t.get("cycles_left_out_reasons") or {}).items())
+        lines.append(f"{t['cycles_left_out']} gait cycles were left out: {why}")
+    for w in t.get("values_withheld") or []:
+        lines.append(f"{side_word(w.get('side'))} {humanise(str(w.get('angle', '')))}: values withheld: "
+                     f"{text(w.get('why', ''))}")
+    curves = []
+    for base, e in (t.get("curves") or {}).items():
+        for side in SIDES:
+            x = e.get(side)
+            if isinstance(x, dict):
+                curves.append((f"{humanise(base)}, {side_word(side)}"
+                               + (f" ({x['leg_view']} leg)" if x.get("leg_view") else ""),
+                               fmt(x.get("shape_r"), 2), "passes" if x.get("passes") else "withheld",
+                               text(x.get("words") or "") + (f"; {x['there_and_back']}" if x.get("there_and_back") else "")))
+        if isinstance(e.get("left_right"), str):
+            curves.append((f"{humanise(base)}, left against right", "", "", text(e["left_right"])))
+    return {"lines": lines or ["nothing was removed: every value was within what a body can reach"],
+            "curves": curves}
 
 
 def typical_band(angle: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -588,7 +652,9 @@ def quality(d: ReportData) -> dict:
     na = sorted({e.get("reason", "") for e in avail.values() if isinstance(e, dict) and not e.get("available")} - {""})
     return {"facts": [(k, text(v)) for k, v in facts if v is not None],
             "bouts": [(f"{fmt(b['start_s'], 1)}–{fmt(b['stop_s'], 1)} s", b["view"], b["direction"],
+                       b["activity"] + (f" — not rated: {b['unusual']}" if b["unusual"] else ""),
                        fmt(b["confidence"], 2)) for b in bouts(a)],
+            "trust": trust(d),
             "warnings": [text(w) for w in a.get("warnings") or []],
             "not_measurable": na if na and not (d.summary or {}).get("not_measurable") else []}
 

@@ -45,6 +45,8 @@ SPATIOTEMPORAL_LABELS: dict[str, str] = {
     "stride_length_m": "Stride length (m)",
     "step_length_m": "Step length (m)",
     "walking_speed_m_per_s": "Walking speed (m/s)",
+    "step_time_symmetry_index_pct": "Step time symmetry index (%, per-side medians)",
+    "stance_symmetry_index_pct": "Stance symmetry index (%, per-side medians)",
 }
 
 SIDE_NAMES = {"l": "left", "r": "right"}
