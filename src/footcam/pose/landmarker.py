@@ -128,7 +128,8 @@ class PoseLandmarker:
         return from_mediapipe(res, w, h)
 
     def close(self):
-        self._lm.close()
+        with native_stderr_captured():       # closing logs its tear-down on fd 2 ("INFO: ...")
+            self._lm.close()
 
     def __enter__(self):
         return self
