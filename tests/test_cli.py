@@ -87,7 +87,8 @@ def test_output_not_writable(tmp_path):
     out = blocker / "sub"
     r = run("analyze", clip, "-o", out, "-q")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: {out}: cannot write the output folder")
+    assert r.output == (f"Error: {out}: cannot create the output folder: a part of its path is "
+                        f"a file, not a folder\n")
 
 
 @pytest.mark.slow

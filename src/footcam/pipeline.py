@@ -228,9 +228,10 @@ def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None 
     report.html, and whatever ``extras(folder)`` add (e.g. the overlay). summary.json comes
     first (the overlay and the report read it), the report last (it shows the stills)."""
     from .findings import write_summary
-    from .report.files import write_analysis
+    from .report.files import claim_clip_dir, write_analysis
     from .report.html import write_report
 
+    claim_clip_dir(Path(out_dir), path)     # before the work: footcam's folder, writable, room
     analysis = analyze_video(path, config, progress=progress, log=log)
     drawn = ()
     if stills:

@@ -21,7 +21,10 @@ def command(outdir: Path, quiet: bool):
     has cycles.csv and analysis.json, summary.json (the findings) is recomputed first.
     """
     from ..findings import write_summary
+    from ..fsutil import claim_output_dir
     from ..report.html import write_report
+
+    claim_output_dir(outdir, ("clip",), inside=True)   # footcam's folder, writable
 
     if (outdir / "cycles.csv").is_file() and (outdir / "analysis.json").is_file():
         write_summary(outdir)

@@ -163,6 +163,23 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def claim_toes_dir(out_dir: Path, need_bytes: int = 0) -> None:
+    """Before measuring: footcam may write toes.json and toes.png into ``out_dir``.
+
+    The folder must be new, empty, a `footcam toes` folder or a clip's folder (toes.json then
+    joins its report); a toes.json or toes.png already there must be footcam's own.
+    """
+    from ..fsutil import claim_output_dir, is_toes_json
+
+    out_dir = Path(out_dir)
+    claim_output_dir(out_dir, ("clip", "toes"), inside=True, need_bytes=need_bytes)
+    ours = is_toes_json(out_dir / "toes.json")
+    for name in ("toes.json", "toes.png"):
+        if os.path.lexists(out_dir / name) and not ours:
+            raise OutputError(f"holds a {name} that footcam did not write: it is not replaced; "
+                              f"choose another output folder", out_dir)
+
+
 def write_outputs(out_dir: Path, d: dict, annotated_bgr: np.ndarray | None) -> list[Path]:
     """toes.png (if given) then toes.json, each atomically; returns the paths written."""
     import cv2

@@ -6,7 +6,6 @@ PyAV (FFmpeg) decodes everything phones write, HEVC .MOV included.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import VideoError
+from ..fsutil import check_input_file
 
 #: variable frame rate: the frame intervals differ from their median by more than this share
 VFR_TOLERANCE = 0.02
@@ -58,17 +58,10 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
 def _open(path: Path):
     import av
 
-    if not path.exists():
-        raise VideoError("file not found", path)
-    if path.is_dir():
-        raise VideoError("is a folder, expected a video file", path)
-    if not os.access(path, os.R_OK):
-        raise VideoError("cannot be read (permission denied)", path)
-    size = path.stat().st_size
-    if size == 0:
-        raise VideoError("empty file (0 bytes), expected a video", path)
+    check_input_file(path, VideoError, "a video")
     try:
-        return av.open(str(path))
+        # metadata that is not UTF-8 (a damaged header) must not stop the reading of pictures
+        return av.open(str(path), metadata_errors="replace")
     except av.error.InvalidDataError:
         raise VideoError("not a video file: FFmpeg found no recognisable container "
                          "(a text or damaged file with a video extension?)", path) from None
@@ -92,6 +85,18 @@ def _video_stream(container, path: Path):
     if s.codec_context is None or not s.codec_context.name:
         raise VideoError("video stream with an unknown codec", path)
     return s
+
+
+def peek(path: str | Path) -> tuple[int, tuple[int, int]]:
+    """``(frames, (w, h))`` from the container's header alone (milliseconds, no demuxing): an
+    estimate for planning, e.g. the free space the outputs need. Raises VideoError."""
+    path = Path(path)
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        n = int(s.frames or 0)
+        if n <= 0 and s.duration and s.average_rate:
+            n = int(float(s.duration * s.time_base) * float(s.average_rate))
+        return n, (int(s.codec_context.width or 0), int(s.codec_context.height or 0))
 
 
 def probe(path: str | Path) -> VideoInfo:
