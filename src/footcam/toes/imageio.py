@@ -202,14 +202,19 @@ def is_video(path: str | Path) -> bool:
     return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
-def iter_video_frames(path: str | Path, max_fps: float = 5.0) -> Iterator[tuple[int, float, np.ndarray]]:
-    """Yield ``(frame_index, time_s, bgr)`` upright, at most ``max_fps`` frames per second."""
+def iter_video_frames(path: str | Path, max_fps: float = 5.0, *,
+                      damaged_s: list[float] | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(frame_index, time_s, bgr)`` upright, at most ``max_fps`` frames per second;
+    ``damaged_s`` receives the time of each yielded frame that FFmpeg flags as corrupt."""
     from ..video.reader import iter_frames, probe
 
     info = probe(path)
     next_t = -np.inf
-    for i, t, rgb in iter_frames(info):
+    flagged: list[int] = []
+    for i, t, rgb in iter_frames(info, damaged=flagged):
         if t + 1e-9 < next_t:
             continue
         next_t = t + 1.0 / max_fps
+        if damaged_s is not None and flagged and flagged[-1] == i:
+            damaged_s.append(t)
         yield i, t, np.ascontiguousarray(rgb[..., ::-1])

@@ -102,6 +102,10 @@ def video_json(path: Path, vres) -> dict:
     if relaxed is None:
         warnings.append("no frame had both the hallux and the fifth toe separable: splay could "
                         "not be compared over the clip")
+    if vres.damaged_s:
+        warnings.append(f"damaged video: FFmpeg flagged {len(vres.damaged_s)} of {len(frames)} "
+                        f"sampled frames as corrupt (at "
+                        f"{', '.join(f'{t:.2f}' for t in vres.damaged_s[:8])} s); they are not measured")
     n_err = sum(1 for f in frames if "error" in f)
     if n_err:
         warnings.append(f"{n_err} of {len(frames)} sampled frames could not be measured")

@@ -151,13 +151,27 @@ def probe(path: str | Path) -> VideoInfo:
         )
 
 
+def _decode(container, stream) -> Iterator:
+    """The stream's frames, decoded as the ffmpeg tool decodes: a packet the decoder rejects
+    (damaged data) is skipped and decoding goes on with the next one; an error reading the
+    file (a truncated file) ends the frames with that error."""
+    import av
+
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue
+        yield from frames
+
+
 def _first_frame_rotation(path: Path) -> float:
     import av
 
     with _open(path) as c:
         s = _video_stream(c, path)
         try:
-            for frame in c.decode(s):
+            for frame in _decode(c, s):
                 return float(getattr(frame, "rotation", 0) or 0)
         except av.error.FFmpegError as e:
             raise VideoError(f"cannot decode the first frame: {_ffmpeg_msg(e)}", path) from None
@@ -184,14 +198,17 @@ def _luma(frame) -> np.ndarray:
     return frame.to_ndarray(format="gray")
 
 
-def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
-                gray: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
+def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *, gray: bool = False,
+                damaged: list[int] | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
     """Yield ``(index, time_s, rgb)`` for every frame, upright, one at a time (``gray``:
     a single-channel picture instead of RGB).
 
     ``extra_rotation_ccw_deg`` turns pictures that are rotated without metadata. ``time_s`` is
     the frame's own presentation time from the first frame (never index / rounded fps).
-    Frames whose timestamps do not increase (broken muxers) are dropped.
+    Frames whose timestamps do not increase (broken muxers) are dropped; a packet FFmpeg
+    cannot decode at all is skipped. ``damaged``, when given, receives the index of every
+    yielded frame that FFmpeg flags as corrupt (decode errors, concealed macroblocks): its
+    picture is FFmpeg's guess, not the scene.
     """
     import av
 
@@ -199,13 +216,16 @@ def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
     rot = (info.display_rotation_deg + extra_rotation_ccw_deg) % 360
     with _open(path) as c:
         s = _video_stream(c, path)
-        s.thread_type = "AUTO"
+        # one decoding thread: with frame threads FFmpeg's corrupt flags differ from run to run
+        # (10, 8, 9 flagged frames in three decodes of one damaged clip); decoding is a small
+        # share of a frame's cost next to the pose model
+        s.codec_context.thread_count = 1
         tb = float(s.time_base)
         t0 = None
         last = -np.inf
         i = 0
         try:
-            for frame in c.decode(s):
+            for frame in _decode(c, s):
                 if frame.pts is None:
                     continue
                 if t0 is None:
@@ -214,6 +234,8 @@ def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
                 if t <= last:
                     continue
                 last = t
+                if damaged is not None and frame.is_corrupt:
+                    damaged.append(i)
                 img = _luma(frame) if gray else frame.to_ndarray(format="rgb24")
                 yield i, float(t), upright(img, rot)
                 i += 1
