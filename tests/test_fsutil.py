@@ -222,3 +222,22 @@ def test_a_folder_that_became_the_users_during_the_work_is_not_replaced(tmp_path
             user_folder(out)                      # the user makes the folder meanwhile
     assert sorted(p.name for p in out.iterdir()) == ["photos", "thesis.docx"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["walk"]
+
+
+def test_a_failed_swap_puts_the_earlier_folder_back(tmp_path, monkeypatch):
+    out = clip_folder(tmp_path / "walk")
+    (out / "notes.txt").write_text("mine")
+    before = tree(out)
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if ".partial-" in str(src):
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("footcam.report.files.os.replace", replace)
+    with pytest.raises(OutputError, match="walk: cannot write the output folder: Input/output error"):
+        with staged_dir(out) as tmp:
+            (tmp / "analysis.json").write_text(json.dumps(ANALYSIS))
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk"]

@@ -116,7 +116,12 @@ def staged_dir(out_dir: Path, kinds=CLIP_FOLDER_KINDS, owned=CLIP_ENTRIES) -> It
             if old.exists():
                 shutil.rmtree(old)
             os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            if old is not None:          # the earlier folder goes back where it was
+                os.replace(old, out_dir)
+            raise
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write the output folder: {e.strerror or e}", out_dir) from None
