@@ -45,11 +45,15 @@ def test_bad_input_errors(tmp_path, maker, problem):
     assert not out.exists()
 
 
-def test_single_frame(tmp_path):
-    p = badfiles.write_video(tmp_path / "one.mp4", 1)
+@pytest.mark.parametrize("n_frames, said", [(1, "0.03 s (1 frame)"), (9, "0.30 s (9 frames)"),
+                                            (29, "0.97 s (29 frames)")])
+def test_too_short_for_a_stride(tmp_path, n_frames, said):
+    """One rule for every length: a clip shorter than a stride (1 s) is refused before any work."""
+    p = badfiles.write_video(tmp_path / "short.mp4", n_frames)
     r = run("analyze", p, "-o", tmp_path / "out")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: {p}: only 1 frame")
+    assert r.output == (f"Error: {p}: too short: {said}; a clip must hold a stride: at least "
+                        f"1 s of walking\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -64,10 +68,10 @@ def test_truncated(tmp_path):
 
 
 def test_no_person(tmp_path):
-    p = badfiles.write_video(tmp_path / "grey.mp4", 20, size=(320, 240))
+    p = badfiles.write_video(tmp_path / "grey.mp4", 40, size=(320, 240))
     r = run("analyze", p, "-o", tmp_path / "out")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: {p}: no person visible in 20 of 20 frames")
+    assert r.output.startswith(f"Error: {p}: no person visible in 40 of 40 frames")
     assert not (tmp_path / "out").exists()
 
 
@@ -87,7 +91,8 @@ def test_output_not_writable(tmp_path):
     out = blocker / "sub"
     r = run("analyze", clip, "-o", out, "-q")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: {out}: cannot write the output folder")
+    assert r.output == (f"Error: {out}: cannot create the output folder: a part of its path is "
+                        f"a file, not a folder\n")
 
 
 @pytest.mark.slow

@@ -34,8 +34,11 @@ SURVEY_FRAMES = 6
 UPRIGHT_MIN = 0.5
 #: people tracked at once when several are in view
 MULTI_POSES = 2
-#: fewer frames than this cannot hold a step
-MIN_FRAMES = 2
+#: a clip shorter than this cannot hold a stride (one gait cycle lasts about a second at a
+#: normal walking speed): refused before any work, and when damage leaves less than this
+MIN_CLIP_S = 1.0
+#: refuse a clip when FFmpeg flags more than this share of its frames as damaged
+MAX_DAMAGED_SHARE = 0.5
 #: warn when the followed person's body is smaller than this in pixels (shoulder→ankle)
 SMALL_PERSON_PX = 200
 
@@ -65,6 +68,7 @@ class Analysis:
     trust: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timing_s: dict = field(default_factory=dict)
+    damaged_frames: list[int] = field(default_factory=list)   # flagged corrupt by FFmpeg
     footcam_version: str = __version__
 
     @property
@@ -89,9 +93,10 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     t0 = time.perf_counter()
     warnings: list[str] = []
     info = probe(path)
-    if info.n_frames < MIN_FRAMES:
-        raise VideoError(f"only {info.n_frames} frame: a walking clip needs at least a second of "
-                         f"video", path)
+    if info.duration_s + 1e-6 < MIN_CLIP_S:
+        raise VideoError(f"too short: {info.duration_s:.2f} s ({info.n_frames} frame"
+                         f"{'s' if info.n_frames != 1 else ''}); a clip must hold a stride: at "
+                         f"least {MIN_CLIP_S:g} s of walking", path)
     model = resolve_model(config.pose.model, log=log)
 
     # --- pose, orientation, people -------------------------------------------------------------
@@ -106,7 +111,7 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     rotation = {"display_matrix_ccw_deg": info.display_rotation_deg, "mode": rot_cfg}
     passes = []
     t1 = time.perf_counter()
-    tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
+    tracker, time_s, footage, damaged = _pose_pass(info, extra, model.path, config, num_poses, progress)
     passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses, "why": "first pass"})
     if rot_cfg == "auto" and _upright_rate(tracker, len(time_s)) < UPRIGHT_MIN:
         sv = survey([img for _, img in sample_frames(info, SURVEY_FRAMES)], model.path)
@@ -115,13 +120,13 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
             extra = sv.rotation_ccw_deg
             warnings.append(f"the picture is rotated without metadata: turned it {extra} deg "
                             f"counter-clockwise to make the person upright (use --rotate to force)")
-            tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
+            tracker, time_s, footage, damaged = _pose_pass(info, extra, model.path, config, num_poses, progress)
             passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
                            "why": "person not upright: picture rotated without metadata"})
     cuts = scene_cuts(footage.arrays()[0])
     if config.pose.num_poses == 0 and tracker.people_taking_turns(time_s, cuts=tuple(cuts)):
         num_poses = MULTI_POSES
-        tracker, time_s, footage = _pose_pass(info, extra, model.path, config, num_poses, progress)
+        tracker, time_s, footage, damaged = _pose_pass(info, extra, model.path, config, num_poses, progress)
         passes.append({"rotation_ccw_deg": extra, "num_poses": num_poses,
                        "why": "several people took turns in the single-pose track"})
     rotation["passes"] = passes
@@ -131,9 +136,15 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     wh = (h, w) if extra in (90, 270) else (w, h)
     rotation["analysed_wh"] = list(wh)
     if len(time_s) < info.n_frames:
-        warnings.append(f"only {len(time_s)} of {info.n_frames} frames could be decoded")
-    if len(time_s) < MIN_FRAMES:
-        raise VideoError(f"only {len(time_s)} decodable frame(s)", path)
+        warnings.append(f"damaged or cut short: only {len(time_s)} of {info.n_frames} frames "
+                        f"could be decoded")
+    if damaged:
+        warnings.append(_damage_warning(damaged, time_s))
+    usable_s = (len(time_s) - len(damaged)) / info.fps if info.fps > 0 else 0.0
+    if (usable_s + 1e-6 < MIN_CLIP_S or len(damaged) > MAX_DAMAGED_SHARE * len(time_s)):
+        raise VideoError(f"damaged: {len(time_s) - len(damaged)} of {info.n_frames} frames decode "
+                         f"cleanly ({len(damaged)} flagged as corrupt by FFmpeg), too little to "
+                         f"analyse (needs at least {MIN_CLIP_S:g} s and half of the frames)", path)
     timing["decode_and_pose"] = time.perf_counter() - t1
     edges = [0, *cuts, len(time_s)]
     shots = list(zip(edges, edges[1:]))
@@ -214,7 +225,8 @@ def analyze_video(path: str | Path, config: Config | None = None, *, progress: P
     return Analysis(video=info, config=config, model=model.to_dict(), rotation=rotation,
                     selection={**sel.to_dict(), "num_poses_used": num_poses}, raw=raw, clean=clean,
                     bouts=bouts, angles=angles, events=events, cycles=cycles, scale=scale, feet=feet,
-                    trust=trust, availability=availability, warnings=warnings, timing_s=timing)
+                    trust=trust, availability=availability, warnings=warnings, timing_s=timing,
+                    damaged_frames=damaged)
 
 
 def _trusted(angles: pd.DataFrame, events: pd.DataFrame, bouts: list[Bout], pose: PoseSequence):
@@ -264,19 +276,28 @@ def _pose_pass(info: VideoInfo, extra_rot: int, model_path, config: Config, num_
     tracker = Tracker()
     footage = FootageMonitor()
     times: list[float] = []
+    damaged: list[int] = []
     pc = config.pose
     with PoseLandmarker(model_path, video=True, num_poses=num_poses,
                         min_pose_detection_confidence=pc.min_pose_detection_confidence,
                         min_pose_presence_confidence=pc.min_pose_presence_confidence,
                         min_tracking_confidence=pc.min_tracking_confidence) as lm:
-        for i, t, img in iter_frames(info, extra_rot):
+        for i, t, img in iter_frames(info, extra_rot, damaged=damaged):
             times.append(t)
-            dets = lm.detect(img, t)
+            # a damaged picture is FFmpeg's guess, not the scene: no pose rather than a wrong one
+            dets = [] if damaged and damaged[-1] == i else lm.detect(img, t)
             tracker.update(i, t, distinct(dets) if len(dets) > 1 else dets)
             footage.update(img, [d.bbox_xyxy for d in dets])
             if progress:
                 progress(i + 1, info.n_frames)
-    return tracker, np.asarray(times), footage
+    return tracker, np.asarray(times), footage, damaged
+
+
+def _damage_warning(damaged: list[int], time_s: np.ndarray, shown: int = 8) -> str:
+    at = ", ".join(f"{time_s[i]:.2f}" for i in damaged[:shown])
+    more = f" and {len(damaged) - shown} more" if len(damaged) > shown else ""
+    return (f"damaged video: FFmpeg flagged {len(damaged)} of {len(time_s)} frames as corrupt "
+            f"(at {at} s{more}); they are treated as frames without a pose")
 
 
 def _upright_rate(tracker, n_frames: int) -> float:
@@ -301,9 +322,10 @@ def analyze_to_dir(path: str | Path, out_dir: str | Path, config: Config | None 
     report.html, and whatever ``extras(folder)`` add (e.g. the overlay). summary.json comes
     first (the overlay and the report read it), the report last (it shows the stills)."""
     from .findings import write_summary
-    from .report.files import write_analysis
+    from .report.files import claim_clip_dir, write_analysis
     from .report.html import write_report
 
+    claim_clip_dir(Path(out_dir), path)     # before the work: footcam's folder, writable, room
     analysis = analyze_video(path, config, progress=progress, log=log)
     drawn = ()
     if stills:

@@ -50,7 +50,8 @@ def test_output_under_a_regular_file(folder, tmp_path):
     out_dir = blocker / "out"
     code, out = run_cli("batch", folder, "-o", out_dir)
     assert code == 1
-    assert out == f"Error: {out_dir}: cannot create the output folder: Not a directory\n"
+    assert out == (f"Error: {out_dir}: cannot create the output folder: a part of its path is a "
+                   f"file, not a folder\n")
 
 
 def test_output_under_proc(folder):

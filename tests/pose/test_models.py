@@ -241,7 +241,7 @@ def test_fetch_official_offline(cache, monkeypatch):
     def offline(url, timeout):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
-    monkeypatch.setattr(M.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(M, "_urlopen", offline)
     with pytest.raises(ModelError, match=r"cannot download Google's official lite pose model from "
                                          r"https://storage.googleapis.com/.*name resolution.*works offline"):
         M.fetch_official("lite", log=lambda m: None)
@@ -259,7 +259,7 @@ def test_fetch_official_rejects_a_non_bundle(cache, monkeypatch):
         def read(self):
             return b"<html>sign in</html>"
 
-    monkeypatch.setattr(M.urllib.request, "urlopen", lambda url, timeout: Page())
+    monkeypatch.setattr(M, "_urlopen", lambda url, timeout: Page())
     with pytest.raises(ModelError, match=r"pose_landmarker_heavy.task: not a MediaPipe .task bundle"):
         M.fetch_official("heavy", log=lambda m: None)
     assert not (cache / M.MODELS["official-heavy"]["file"]).exists()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +23,11 @@ from typing import Callable
 from .. import __version__
 from ..config import Config
 from ..errors import OutputError, ResultError
+from ..fsutil import BATCH_MARKER, is_leftover
 from ..results import ClipResult
 
-#: leftovers of report.files.staged_dir / atomic_write_text killed half-way:
-#: ".<name>.partial-XXXX", ".<name>.old-<pid>", ".<name>.XXXX.tmp"
-_LEFTOVER = re.compile(r"^\..+\.(partial-[^/]+|old-\d+|[^.]+\.tmp)$")
-LOCK_NAME = ".footcam-batch.lock"
+#: the lock file is also the mark of a batch output root (fsutil.claim_output_dir)
+LOCK_NAME = BATCH_MARKER
 #: where local workers' native (MediaPipe/TFLite) log output goes
 NATIVE_LOG = ".footcam-batch.log"
 
@@ -88,12 +86,12 @@ def remove_leftovers(out_root: Path) -> int:
     n = 0
     for dirpath, dirnames, filenames in os.walk(out_root):
         for d in list(dirnames):
-            if _LEFTOVER.match(d):
+            if is_leftover(d):
                 shutil.rmtree(Path(dirpath) / d, ignore_errors=True)
                 dirnames.remove(d)
                 n += 1
         for f in filenames:
-            if _LEFTOVER.match(f):
+            if is_leftover(f):
                 try:
                     (Path(dirpath) / f).unlink()
                     n += 1

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from ..config import Config
 from ..constants import VIDEO_EXTENSIONS
 from ..errors import FootcamError, OutputError
+from ..fsutil import claim_output_dir
 from ..report.files import staged_dir
 from ._discover import Clip, discover
 from ._progress import NoProgress
@@ -145,6 +146,8 @@ def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *
     t0 = time.monotonic()
     root = Path(root).absolute()
     out = Path(out).absolute()
+    # OUT must be new, empty or a batch's own (footcam never writes into a folder of the user's)
+    claim_output_dir(out, ("batch",), inside=True)
     clips = discover(root, exclude=out, log=log)
     if not clips:
         raise FootcamError(f"no video files found (looked for {', '.join(VIDEO_EXTENSIONS)} in any "
@@ -160,8 +163,6 @@ def run_batch(root: str | Path, out: str | Path, config: Config | None = None, *
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create the output folder: {e.strerror or e}", out) from None
-    if not os.access(out, os.W_OK):
-        raise OutputError("cannot write in the output folder (permission denied)", out)
     remote = bool(scheduler)
     res = BatchResult(root=root, out=out, clips=clips)
     with BatchLock(out), _sigterm_as_interrupt():

@@ -21,8 +21,11 @@ def command(outdir: Path, quiet: bool):
     has cycles.csv and analysis.json, summary.json (the findings) is recomputed first.
     """
     from ..findings import write_summary
+    from ..fsutil import claim_output_dir
     from ..report.html import write_report
     from ..results import ClipResult
+
+    claim_output_dir(outdir, ("clip",), inside=True)   # footcam's folder, writable
 
     if ClipResult.open(outdir).has("cycles.csv"):
         write_summary(outdir)

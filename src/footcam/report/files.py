@@ -20,6 +20,7 @@ import pandas as pd
 from ..constants import LANDMARK_NAMES, N_LANDMARKS
 from ..errors import OutputError
 from ..fsutil import atomic_write_text  # noqa: F401  (re-exported for the report and batch)
+from ..fsutil import check_replaceable, claim_output_dir, is_leftover
 from ..kinematics.cycles import cycle_curves, spatiotemporal
 
 ANALYSIS_SCHEMA_VERSION = "1.0"
@@ -48,11 +49,56 @@ def dumps(obj) -> str:
     return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False)
 
 
+#: what footcam writes in a clip's folder (analyze and its extras, overlay, stills): replaced
+#: as a whole when the folder is rewritten. Anything else in an existing folder (toes.json
+#: and toes.png from `footcam toes -o`, a note of the user's) is moved into the new folder.
+CLIP_ENTRIES = frozenset({"analysis.json", "angles.csv", "landmarks.csv", "events.csv",
+                          "cycles.csv", "curves.csv", "summary.json", "report.html",
+                          "overlay.mp4", "stills"})
+#: the footcam outputs a clip folder may already hold when it is (re)written
+CLIP_FOLDER_KINDS = ("clip", "toes")
+
+
+#: free space asked before a clip's analysis, measured on sample_videos/normal_side.mp4
+#: (1280x720, 120 frames: 4.9 MB of outputs, overlay.mp4 0.66 MB) plus a quarter: per frame
+#: the tables (landmarks.csv is ~4.4 kB a frame) and, per pixel of a frame, its share of the
+#: stills and of the report that embeds them (~0.04 B) and of overlay.mp4 (~0.006 B)
+BYTES_PER_FRAME = 5_500
+BYTES_PER_FRAME_PIXEL = 0.05 + 0.008
+
+
+def expected_clip_bytes(clip: str | Path) -> int:
+    """About how many bytes a clip's folder takes (0 when the clip cannot be read: the analysis
+    then says why)."""
+    from ..errors import VideoError
+    from ..video.reader import peek
+
+    try:
+        n, (w, h) = peek(clip)
+    except VideoError:
+        return 0
+    return int(n * (BYTES_PER_FRAME + BYTES_PER_FRAME_PIXEL * w * h))
+
+
+def claim_clip_dir(out_dir: Path, clip: str | Path | None = None) -> None:
+    """Before the analysis: ``out_dir`` may become ``clip``'s folder (see claim_output_dir),
+    with room for its outputs."""
+    claim_output_dir(out_dir, CLIP_FOLDER_KINDS,
+                     need_bytes=expected_clip_bytes(clip) if clip is not None else 0)
+
+
 @contextmanager
-def staged_dir(out_dir: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``out_dir``; on success it replaces ``out_dir``."""
+def staged_dir(out_dir: Path, kinds=CLIP_FOLDER_KINDS, owned=CLIP_ENTRIES) -> Iterator[Path]:
+    """Yield a temporary folder beside ``out_dir``; on success it replaces ``out_dir``.
+
+    An existing ``out_dir`` is replaced only when it holds footcam's outputs of one of
+    ``kinds`` (checked again at the moment of the swap); entries of it not in ``owned`` that
+    the new folder lacks are moved into the new folder, so nothing but footcam's own outputs
+    is ever deleted.
+    """
     out_dir = Path(out_dir)
     parent = out_dir.parent
+    claim_output_dir(out_dir, kinds)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
@@ -61,21 +107,36 @@ def staged_dir(out_dir: Path) -> Iterator[Path]:
         raise OutputError(f"cannot write the output folder: {e.strerror or e}", out_dir) from None
     try:
         yield tmp
-        old = None
+        check_replaceable(out_dir, kinds)
+        old, keep = None, []
         if out_dir.exists():
+            keep = [n for n in os.listdir(out_dir)
+                    if n not in owned and not is_leftover(n) and not os.path.lexists(tmp / n)]
             old = parent / f".{out_dir.name}.old-{os.getpid()}"
             if old.exists():
                 shutil.rmtree(old)
             os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            if old is not None:          # the earlier folder goes back where it was
+                os.replace(old, out_dir)
+            raise
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write the output folder: {e.strerror or e}", out_dir) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if old is not None:
+        try:
+            for n in keep:
+                os.replace(old / n, out_dir / n)
+        except OSError as e:
+            raise OutputError(f"the new outputs are in place, but {n} of the earlier folder could "
+                              f"not be moved into it ({e.strerror or e}): it is still in {old}",
+                              out_dir) from None
+        shutil.rmtree(old, ignore_errors=True)
 
 
 LANDMARK_CHUNK_FRAMES = 300
@@ -124,7 +185,8 @@ def analysis_dict(analysis) -> dict:
         "person": analysis.selection,
         "frames": {"total": analysis.raw.n_frames,
                    "with_pose": int(analysis.raw.detected.sum()),
-                   "with_pose_after_cleaning": int(analysis.pose.detected.sum())},
+                   "with_pose_after_cleaning": int(analysis.pose.detected.sum()),
+                   "damaged": len(analysis.damaged_frames)},
         "cleaning": analysis.clean.to_dict(),
         "foot_refinement": analysis.feet,
         "trust": analysis.trust,

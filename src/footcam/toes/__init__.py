@@ -7,6 +7,10 @@ top view in mm) → ``segment`` (skin vs paper) → ``measure`` (pure numpy geom
 from .errors import FootPlacementError, SheetError, ToesError
 from .pipeline import measure_frame, measure_photo, measure_video
 
+#: free space asked for toes.json and toes.png: a bound for a 12-megapixel photo, whose annotated
+#: picture (photo and side panel) is about 55 MB uncompressed
+OUTPUT_BYTES = 64 << 20
+
 __all__ = ["ToesError", "SheetError", "FootPlacementError", "measure_frame", "measure_photo",
            "measure_video", "run"]
 
@@ -19,7 +23,12 @@ def run(path, paper: str = "a4", out_dir=None, overlay: bool = True):
     from .imageio import is_video, read_photo
     from .outputs import photo_json, summary_lines, video_json, write_outputs
 
+    from .outputs import claim_toes_dir
+
     path = Path(path)
+    if out_dir is not None:
+        # before the work: the folder is footcam's (or new), writable, with room for the outputs
+        claim_toes_dir(Path(out_dir), need_bytes=OUTPUT_BYTES)
     if is_video(path):
         v = measure_video(path, paper)
         d = video_json(path, v)

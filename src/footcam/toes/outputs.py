@@ -102,6 +102,10 @@ def video_json(path: Path, vres) -> dict:
     if relaxed is None:
         warnings.append("no frame had both the hallux and the fifth toe separable: splay could "
                         "not be compared over the clip")
+    if vres.damaged_s:
+        warnings.append(f"damaged video: FFmpeg flagged {len(vres.damaged_s)} of {len(frames)} "
+                        f"sampled frames as corrupt (at "
+                        f"{', '.join(f'{t:.2f}' for t in vres.damaged_s[:8])} s); they are not measured")
     n_err = sum(1 for f in frames if "error" in f)
     if n_err:
         warnings.append(f"{n_err} of {len(frames)} sampled frames could not be measured")
@@ -161,6 +165,23 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def claim_toes_dir(out_dir: Path, need_bytes: int = 0) -> None:
+    """Before measuring: footcam may write toes.json and toes.png into ``out_dir``.
+
+    The folder must be new, empty, a `footcam toes` folder or a clip's folder (toes.json then
+    joins its report); a toes.json or toes.png already there must be footcam's own.
+    """
+    from ..fsutil import claim_output_dir, is_toes_json
+
+    out_dir = Path(out_dir)
+    claim_output_dir(out_dir, ("clip", "toes"), inside=True, need_bytes=need_bytes)
+    ours = is_toes_json(out_dir / "toes.json")
+    for name in ("toes.json", "toes.png"):
+        if os.path.lexists(out_dir / name) and not ours:
+            raise OutputError(f"holds a {name} that footcam did not write: it is not replaced; "
+                              f"choose another output folder", out_dir)
 
 
 def write_outputs(out_dir: Path, d: dict, annotated_bgr: np.ndarray | None) -> list[Path]:

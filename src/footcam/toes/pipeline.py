@@ -6,6 +6,7 @@ in ``measure`` (pure numpy), the pictures in ``sheet`` and ``segment``.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,11 +153,18 @@ def measure_photo(path: str | Path, paper: str = "a4") -> tuple[FrameResult, dic
     return res, meta
 
 
+#: a video is measured only when the sheet and a foot are found in at least this share of
+#: its sampled frames (a foot filmed on paper shows them throughout; a clip of something else
+#: may fool the sheet finder in a frame or two)
+MIN_VIDEO_MEASURED_SHARE = 0.5
+
+
 @dataclass
 class VideoResult:
     frames: list[tuple[int, float, FrameResult | None, str | None]]   # (index, time_s, result, error)
     best_relaxed: tuple[int, float, FrameResult] | None
     best_active: tuple[int, float, FrameResult] | None
+    damaged_s: list[float] = field(default_factory=list)   # sampled frames FFmpeg flags corrupt
 
 
 def measure_video(path: str | Path, paper: str = "a4", max_fps: float = 4.0,
@@ -165,18 +173,24 @@ def measure_video(path: str | Path, paper: str = "a4", max_fps: float = 4.0,
     from .imageio import iter_video_frames
 
     out = []
-    for k, (i, t, bgr) in enumerate(iter_video_frames(path, max_fps)):
+    damaged: list[float] = []
+    for k, (i, t, bgr) in enumerate(iter_video_frames(path, max_fps, damaged_s=damaged)):
         if k >= max_frames:
             break
+        if damaged and damaged[-1] == t:      # FFmpeg's guess of a picture: not measured
+            out.append((i, t, None, "damaged frame (flagged as corrupt by FFmpeg)"))
+            continue
         try:
             out.append((i, t, measure_frame(bgr, paper, path), None))
         except ToesError as e:
             out.append((i, t, None, e.detail))
     ok = [(i, t, r) for i, t, r, _ in out if r is not None and r.foot.splay_angle_deg is not None]
-    if not any(r is not None for _, _, r, _ in out):
-        errs = sorted({e for *_, e in out if e})
-        raise ToesError(f"no frame could be measured ({len(out)} sampled): " + "; ".join(errs[:3]),
-                        path)
+    n_measured = sum(r is not None for _, _, r, _ in out)
+    if n_measured < MIN_VIDEO_MEASURED_SHARE * len(out) or not n_measured:
+        why = Counter(e.split(":")[0] for *_, e in out if e).most_common(3)
+        raise ToesError(f"no foot on a paper sheet in {len(out) - n_measured} of {len(out)} sampled "
+                        f"frames (expected a top-down video of one foot standing on the sheet): "
+                        + ", ".join(f"{w} ({n})" for w, n in why), path)
     relaxed = min(ok, key=lambda x: x[2].foot.splay_angle_deg) if ok else None
     active = max(ok, key=lambda x: x[2].foot.splay_angle_deg) if ok else None
-    return VideoResult(out, relaxed, active)
+    return VideoResult(out, relaxed, active, damaged)

@@ -6,7 +6,6 @@ PyAV (FFmpeg) decodes everything phones write, HEVC .MOV included.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +13,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import VideoError
+from ..fsutil import check_input_file
 
 #: variable frame rate: the frame intervals differ from their median by more than this share
 VFR_TOLERANCE = 0.02
@@ -58,17 +58,10 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
 def _open(path: Path):
     import av
 
-    if not path.exists():
-        raise VideoError("file not found", path)
-    if path.is_dir():
-        raise VideoError("is a folder, expected a video file", path)
-    if not os.access(path, os.R_OK):
-        raise VideoError("cannot be read (permission denied)", path)
-    size = path.stat().st_size
-    if size == 0:
-        raise VideoError("empty file (0 bytes), expected a video", path)
+    check_input_file(path, VideoError, "a video")
     try:
-        return av.open(str(path))
+        # metadata that is not UTF-8 (a damaged header) must not stop the reading of pictures
+        return av.open(str(path), metadata_errors="replace")
     except av.error.InvalidDataError:
         raise VideoError("not a video file: FFmpeg found no recognisable container "
                          "(a text or damaged file with a video extension?)", path) from None
@@ -92,6 +85,18 @@ def _video_stream(container, path: Path):
     if s.codec_context is None or not s.codec_context.name:
         raise VideoError("video stream with an unknown codec", path)
     return s
+
+
+def peek(path: str | Path) -> tuple[int, tuple[int, int]]:
+    """``(frames, (w, h))`` from the container's header alone (milliseconds, no demuxing): an
+    estimate for planning, e.g. the free space the outputs need. Raises VideoError."""
+    path = Path(path)
+    with _open(path) as c:
+        s = _video_stream(c, path)
+        n = int(s.frames or 0)
+        if n <= 0 and s.duration and s.average_rate:
+            n = int(float(s.duration * s.time_base) * float(s.average_rate))
+        return n, (int(s.codec_context.width or 0), int(s.codec_context.height or 0))
 
 
 def probe(path: str | Path) -> VideoInfo:
@@ -146,13 +151,27 @@ def probe(path: str | Path) -> VideoInfo:
         )
 
 
+def _decode(container, stream) -> Iterator:
+    """The stream's frames, decoded as the ffmpeg tool decodes: a packet the decoder rejects
+    (damaged data) is skipped and decoding goes on with the next one; an error reading the
+    file (a truncated file) ends the frames with that error."""
+    import av
+
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue
+        yield from frames
+
+
 def _first_frame_rotation(path: Path) -> float:
     import av
 
     with _open(path) as c:
         s = _video_stream(c, path)
         try:
-            for frame in c.decode(s):
+            for frame in _decode(c, s):
                 return float(getattr(frame, "rotation", 0) or 0)
         except av.error.FFmpegError as e:
             raise VideoError(f"cannot decode the first frame: {_ffmpeg_msg(e)}", path) from None
@@ -179,14 +198,17 @@ def _luma(frame) -> np.ndarray:
     return frame.to_ndarray(format="gray")
 
 
-def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
-                gray: bool = False) -> Iterator[tuple[int, float, np.ndarray]]:
+def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *, gray: bool = False,
+                damaged: list[int] | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
     """Yield ``(index, time_s, rgb)`` for every frame, upright, one at a time (``gray``:
     a single-channel picture instead of RGB).
 
     ``extra_rotation_ccw_deg`` turns pictures that are rotated without metadata. ``time_s`` is
     the frame's own presentation time from the first frame (never index / rounded fps).
-    Frames whose timestamps do not increase (broken muxers) are dropped.
+    Frames whose timestamps do not increase (broken muxers) are dropped; a packet FFmpeg
+    cannot decode at all is skipped. ``damaged``, when given, receives the index of every
+    yielded frame that FFmpeg flags as corrupt (decode errors, concealed macroblocks): its
+    picture is FFmpeg's guess, not the scene.
     """
     import av
 
@@ -194,13 +216,16 @@ def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
     rot = (info.display_rotation_deg + extra_rotation_ccw_deg) % 360
     with _open(path) as c:
         s = _video_stream(c, path)
-        s.thread_type = "AUTO"
+        # one decoding thread: with frame threads FFmpeg's corrupt flags differ from run to run
+        # (10, 8, 9 flagged frames in three decodes of one damaged clip); decoding is a small
+        # share of a frame's cost next to the pose model
+        s.codec_context.thread_count = 1
         tb = float(s.time_base)
         t0 = None
         last = -np.inf
         i = 0
         try:
-            for frame in c.decode(s):
+            for frame in _decode(c, s):
                 if frame.pts is None:
                     continue
                 if t0 is None:
@@ -209,6 +234,8 @@ def iter_frames(info: VideoInfo, extra_rotation_ccw_deg: int = 0, *,
                 if t <= last:
                     continue
                 last = t
+                if damaged is not None and frame.is_corrupt:
+                    damaged.append(i)
                 img = _luma(frame) if gray else frame.to_ndarray(format="rgb24")
                 yield i, float(t), upright(img, rot)
                 i += 1
