@@ -34,6 +34,9 @@ MAX_STRIDE_DEVIATION = 0.15
 #: stride time a cycle can have (s), per activity: walking at 48-170 steps/min, running at
 #: 100-260 steps/min
 STRIDE_S_BY_ACTIVITY = {"walking": (0.7, 2.5), "running": (0.45, 1.2)}
+#: where the knee is not measured (front and back views), running also needs a runner's cadence:
+#: strides of at most this long (140 steps/min; walkers rarely step faster)
+RUNNING_MAX_STRIDE_S = 0.86
 #: stance share a cycle can have (%), per activity: a walker's foot is down 55-75 % of the cycle
 #: (Perry & Burnfield 2010: 60 %; very slow walkers up to ~75 %), a runner's 20-50 %
 STANCE_PCT_RANGE = {"walking": (45.0, 85.0), "running": (15.0, 55.0)}
@@ -76,7 +79,8 @@ def _alternates(cycles: pd.DataFrame) -> np.ndarray:
 def bout_activity(cycles: pd.DataFrame) -> dict[int, str]:
     """``{bout: "walking" | "running"}`` from the bout's cycles whose feet alternate: running
     when their median stance share is below half the cycle and, where the knee is measured, it
-    folds like a runner's in swing (bouts without such a cycle are left out)."""
+    folds like a runner's in swing, else the cadence is a runner's (bouts without such a cycle
+    are left out)."""
     out: dict[int, str] = {}
     if cycles.empty or "stance_pct" not in cycles:
         return out
@@ -85,7 +89,8 @@ def bout_activity(cycles: pd.DataFrame) -> dict[int, str]:
         if not len(st):
             continue
         knee = g["peak_knee_flexion_swing_deg"].dropna() if "peak_knee_flexion_swing_deg" in g else []
-        folds = not len(knee) or float(np.median(knee)) >= RUNNING_MIN_SWING_KNEE_DEG
+        folds = (float(np.median(knee)) >= RUNNING_MIN_SWING_KNEE_DEG if len(knee) else
+                 float(g["stride_time_s"].median()) <= RUNNING_MAX_STRIDE_S)
         out[int(b)] = "running" if float(st.median()) < RUNNING_MAX_STANCE_PCT and folds else "walking"
     return out
 
