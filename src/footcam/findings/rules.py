@@ -33,6 +33,10 @@ REFERENCES: dict[str, tuple[str, str]] = {
                    "Philadelphia: F.A. Davis; 2016 (normal ranges of motion, incl. the AAOS values)."),
     "novacheck1998": ("Novacheck 1998",
                       "Novacheck TF. The biomechanics of running. Gait Posture. 1998;7(1):77-95."),
+    "schwartz2008": ("Schwartz et al. 2008",
+                     "Schwartz MH, Rozumalski A, Trost JP. The effect of walking speed on the gait of "
+                     "typically developing children. J Biomech. 2008;41(8):1639-1650 (the normative "
+                     "curves footcam compares curve shapes with)."),
     "footcam": ("footcam's own choice",
                 "footcam's own working cut-off, not taken from a published norm; see "
                 "docs/findings.md for the reasoning. Treat it as provisional."),
@@ -224,19 +228,22 @@ class KeyValueSpec:
     high: float | None
     reference: str | None
     note: str = ""
+    #: side views: only the cycles in which the leg faced the camera, as the rules on it (the
+    #: far leg's ankle and knee read worse: the far knee 15-20 deg low in swing)
+    near_leg_only: bool = False
 
 
 KEY_VALUES: tuple[KeyValueSpec, ...] = (
     KeyValueSpec("peak_ankle_dorsiflexion_stance_deg", False, (SIDE,), 5.0, 15.0, "perry2010",
-                 "about 10° in terminal stance"),
+                 "about 10° in terminal stance", near_leg_only=True),
     KeyValueSpec("ankle_dorsiflexion_at_toe_off_deg", False, (SIDE,), -20.0, -10.0, "perry2010",
-                 "about 15° plantarflexion at toe off"),
+                 "about 15° plantarflexion at toe off", near_leg_only=True),
     KeyValueSpec("peak_ankle_plantarflexion_push_off_deg", False, (SIDE,), -25.0, -15.0, "perry2010",
-                 "about 20° plantarflexion around toe off"),
+                 "about 20° plantarflexion around toe off", near_leg_only=True),
     KeyValueSpec("ankle_range_deg", False, (SIDE,), 25.0, 35.0, "perry2010",
-                 "about 30° from late stance to push-off"),
+                 "about 30° from late stance to push-off", near_leg_only=True),
     KeyValueSpec("peak_knee_flexion_swing_deg", False, (SIDE,), 55.0, 65.0, "perry2010",
-                 "about 60° in initial swing"),
+                 "about 60° in initial swing", near_leg_only=True),
     KeyValueSpec("peak_hip_extension_deg", False, (SIDE,), 5.0, 20.0, "perry2010",
                  "thigh about 10–20° behind the vertical in terminal stance"),
     KeyValueSpec("pelvic_rotation_range_deg", True, (FRONT,), 5.0, 15.0, "perry2010",

@@ -428,11 +428,13 @@ def _key_values(clip: _Clip) -> dict:
         if kv.central:
             st = {"both": clip.values(kv.column, kv.views, None)}
         else:
-            st = {s: clip.values(kv.column, kv.views, s) for s in ("l", "r")}
+            st = {s: clip.values(kv.column, kv.views, s, kv.near_leg_only) for s in ("l", "r")}
         if all(x is None for x in st.values()):
             continue
         e = {s: (x.to_dict() if x else {"mean": None, "sd": None, "n": 0}) for s, x in st.items()}
-        e["normal"] = {"low": kv.low, "high": kv.high, "source": kv.reference, "note": kv.note}
+        e["normal"] = {"low": kv.low, "high": kv.high, "source": kv.reference,
+                       "note": kv.note + ("; side views: the leg facing the camera only"
+                                          if kv.near_leg_only else "")}
         e["views"] = clip.used_views(kv.column, kv.views)
         out[kv.column] = e
     return out
