@@ -104,6 +104,17 @@ def test_a_right_to_left_walk_keeps_x_forward(sample_folder, tmp_path):
                                atol=1e-6)
 
 
+def test_without_a_side_view_the_plane_is_only_the_pictures(sample_folder, tmp_path):
+    a = analysis_json(sample_folder)
+    bouts = [{**b, "view": "front", "direction": "toward_camera", "direction_sign": 0}
+             for b in a["bouts"]]
+    folder = _copy(sample_folder, tmp_path, bouts=bouts, scale={**a["scale"], "px_per_m": None})
+    export(folder, "trc")
+    trc = read_trc(folder / "landmarks.trc")
+    assert "no side view: the picture plane (not the sagittal plane)" in trc.header
+    assert "X forward = picture right" in trc.header and trc.meta["Units"] == "px"
+
+
 def test_trc_reads_in_opensim(sample_folder):
     osim = _opensim()
     trc = read_trc(sample_folder / "landmarks.trc")
