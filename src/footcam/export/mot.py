@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ..fsutil import atomic_write_text
 from ._read import ClipData
+from ._text import data_rows
 
 MOT_NAME = "angles.mot"
 DECIMALS = 4
@@ -29,8 +28,7 @@ def mot_text(clip: ClipData, file_name: str = MOT_NAME) -> str:
     n = clip.n_frames
     head = [file_name, "version=1", f"nRows={n}", f"nColumns={len(cols) + 1}", "inDegrees=yes",
             f"footcam={clip.footcam_version}", "endheader", "\t".join(("time", *cols))]
-    cells = np.where(np.isfinite(values), np.char.mod(f"%.{DECIMALS}f", np.nan_to_num(values)), "nan")
-    rows = [f"{clip.time_s[i]:.6f}\t" + "\t".join(cells[i]) for i in range(n)]
+    rows = data_rows([f"{t:.6f}" for t in clip.time_s], values, DECIMALS, missing="nan")
     return "\n".join(head + rows) + "\n"
 
 

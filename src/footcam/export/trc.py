@@ -19,6 +19,7 @@ import numpy as np
 from ..fsutil import atomic_write_text
 from ._frame import PictureFrame
 from ._read import ClipData
+from ._text import data_rows
 
 TRC_NAME = "landmarks.trc"
 KEYS = ("DataRate", "CameraRate", "NumFrames", "NumMarkers", "Units", "OrigDataRate",
@@ -57,10 +58,8 @@ def trc_text(clip: ClipData, file_name: str = TRC_NAME) -> str:
         "\t\t" + "\t".join(f"X{i}\tY{i}\tZ{i}" for i in range(1, m + 1)),
         "",
     ]
-    d = DECIMALS[units]
-    flat = xyz.reshape(n, m * 3)
-    cells = np.where(np.isfinite(flat), np.char.mod(f"%.{d}f", np.nan_to_num(flat)), "")
-    rows = [f"{i + 1}\t{clip.time_s[i]:.6f}\t" + "\t".join(cells[i]) for i in range(n)]
+    lead = [f"{i + 1}\t{clip.time_s[i]:.6f}" for i in range(n)]
+    rows = data_rows(lead, xyz.reshape(n, m * 3), DECIMALS[units], missing="")
     return "\n".join(head + rows) + "\n"
 
 
