@@ -43,7 +43,7 @@ def _register():
     # imported here so that `footcam --help` lists every command and each module stays small
     from importlib import import_module
 
-    for mod in ("analyze", "models", "validate", "toes", "report", "batch", "overlay"):
+    for mod in ("analyze", "models", "validate", "toes", "report", "batch", "overlay", "export"):
         try:
             m = import_module(f"{__name__}.{mod}")
         except ModuleNotFoundError as e:  # a command module not written yet

@@ -57,3 +57,23 @@ def config_from_options(person: str = "auto", **o):
             subject={"height_cm": o.get("height_cm")})
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
+
+
+def _formats(ctx, param, value):
+    """``--to``/``--export`` text → a tuple of formats; a bad name is a usage error (exit 2)."""
+    if value is None:
+        return ()
+    from ..export import ExportError, parse_formats
+
+    try:
+        return parse_formats(value)
+    except ExportError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+#: ``analyze`` and ``batch``: export each clip's folder once it is written
+EXPORT_OPTION = click.option(
+    "--export", "export_formats", metavar="FORMATS", default=None, callback=_formats,
+    help="Also write each clip's folder in these formats, comma-separated: trc (OpenSim "
+         "markers), mot (OpenSim angles), c3d (points and gait events; needs footcam[export]). "
+         "See `footcam export`.")

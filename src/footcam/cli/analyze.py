@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import handle_errors
-from ._options import analysis_options, config_from_options
+from ._options import EXPORT_OPTION, analysis_options, config_from_options
 
 
 def _finding_lines(out_dir: Path) -> list[str]:
@@ -52,6 +52,11 @@ def _bout_words(b) -> str:
     if b.activity:
         words += f", {b.activity}"
     return words
+
+
+def _export_notes(res, log) -> None:
+    for note in res.notes:
+        log(f"note: {note}")
 
 
 def _summary_lines(a, out_dir: Path) -> list[str]:
@@ -121,10 +126,11 @@ def machine_summary(a, out_dir: Path) -> dict:
 @click.option("--stills/--no-stills", default=True, show_default=True,
               help="Draw stills/*.png (the picture with the skeleton) at each gait event for the "
                    "report.")
+@EXPORT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the machine summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @handle_errors
-def command(clip, output, person, overlay, stills, as_json, quiet, **options):
+def command(clip, output, person, overlay, stills, export_formats, as_json, quiet, **options):
     """Analyse one walking clip: landmarks, per-frame joint angles, view and direction.
 
     Writes angles.csv, landmarks.csv, events.csv, cycles.csv, curves.csv, analysis.json,
@@ -148,9 +154,15 @@ def command(clip, output, person, overlay, stills, as_json, quiet, **options):
     # drawn into the staged folder: part of its atomic rename (the overlay pass draws the
     # stills too, so they are not drawn twice)
     extras = ()
+    if export_formats:
+        from ..export import export, require_ezc3d
+
+        if "c3d" in export_formats:
+            require_ezc3d()              # before the analysis, not after it
+        extras += (lambda folder: _export_notes(export(folder, export_formats), log),)
     if overlay:
         from ..overlay import render_overlay
-        extras = (lambda folder: render_overlay(folder, stills=stills, log=log),)
+        extras += (lambda folder: render_overlay(folder, stills=stills, log=log),)
     try:
         a = analyze_to_dir(clip, out_dir, cfg, progress=progress if show_bar else None, log=log,
                            extras=extras, stills=stills and not overlay)

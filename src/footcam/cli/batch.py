@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import handle_errors
-from ._options import analysis_options, config_from_options
+from ._options import EXPORT_OPTION, analysis_options, config_from_options
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -46,7 +46,8 @@ Exit codes:
   0  every clip was analysed (now or by an earlier run)
   1  the batch could not run (no videos, output folder not writable, no model, no cluster)
   2  usage error (a bad option)
-  3  some clips failed: see OUT/failures.csv (the others are complete)
+  3  some clips failed: see OUT/failures.csv (the others are complete), or with
+     --export, some folders could not be exported (listed on stdout)
   130 interrupted (Ctrl-C or kill): finished clips are kept; rerun to resume""")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
@@ -70,13 +71,14 @@ Exit codes:
                    "one per participant) height, for stride length and speed; over --height-cm.")
 @click.option("--stills/--no-stills", default=True, show_default=True,
               help="Draw stills/*.png at each gait event for the reports, as `footcam analyze` does.")
+@EXPORT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the batch summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or log on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Log every clip, why a clip is redone, and tracebacks of internal errors.")
 @handle_errors
 def command(folder, output, workers, force, scheduler, dask_local, shared_storage, heights, stills,
-            as_json, quiet, verbose, **options):
+            export_formats, as_json, quiet, verbose, **options):
     """Analyse every video under FOLDER (recursively), several at a time.
 
     Each clip gets the same analysis and output folder as `footcam analyze`. Videos are
@@ -94,6 +96,10 @@ def command(folder, output, workers, force, scheduler, dask_local, shared_storag
     if not shared_storage and not scheduler:
         raise click.UsageError("--no-shared-storage applies to a remote cluster (--scheduler)")
     cfg = config_from_options(**options)
+    if "c3d" in export_formats:
+        from ..export import require_ezc3d
+
+        require_ezc3d()                 # before the batch, not after it
     out = output or Path("footcam-out") / (folder.resolve().name or "batch")
     if quiet:
         progress, log = NoProgress(), (lambda m: None)
@@ -112,10 +118,37 @@ def command(folder, output, workers, force, scheduler, dask_local, shared_storag
     except KeyboardInterrupt:     # before or after the clips ran (during them run_batch handles it)
         click.echo("interrupted: finished clips are kept; run the same command again to resume", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    export_failed = {}
+    if export_formats and not res.interrupted:
+        notes = (lambda m: click.echo(m, err=True)) if verbose and not quiet else (lambda m: None)
+        export_failed = _export_all(res, export_formats, notes)
     if as_json:
-        click.echo(json.dumps(_machine_summary(res), indent=2, ensure_ascii=False))
+        summary = _machine_summary(res)
+        if export_formats:
+            summary["export_failures"] = [{"clip": k, "error": e} for k, e in export_failed.items()]
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(_summary_lines(res)))
+        click.echo("\n".join(_summary_lines(res)
+                             + [f"export failed: {k}: {e}" for k, e in export_failed.items()]))
     if res.interrupted:
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_SOME_FAILED if res.failed else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if res.failed or export_failed else EXIT_OK)
+
+
+def _export_all(res, formats, log) -> dict[str, str]:
+    """Export every finished clip folder (analysed now or by an earlier run) in ``formats``;
+    {clip: error} of those that could not be exported (the others are written)."""
+    from ..errors import FootcamError
+    from ..export import export
+
+    done = set(res.skipped) | {r.key for r in res.analysed}
+    failed = {}
+    for c in sorted(res.clips, key=lambda c: c.key):
+        if c.key not in done:
+            continue
+        try:
+            for note in export(res.out / c.out_rel, formats).notes:
+                log(f"{c.key}: note: {note}")
+        except FootcamError as e:
+            failed[c.key] = e.detail
+    return failed

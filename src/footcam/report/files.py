@@ -54,7 +54,8 @@ def dumps(obj) -> str:
 #: and toes.png from `footcam toes -o`, a note of the user's) is moved into the new folder.
 CLIP_ENTRIES = frozenset({"analysis.json", "angles.csv", "landmarks.csv", "events.csv",
                           "cycles.csv", "curves.csv", "summary.json", "report.html",
-                          "overlay.mp4", "stills"})
+                          "overlay.mp4", "stills", "landmarks.trc", "angles.mot",
+                          "landmarks.c3d"})
 #: the footcam outputs a clip folder may already hold when it is (re)written
 CLIP_FOLDER_KINDS = ("clip", "toes")
 
