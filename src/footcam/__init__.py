@@ -12,7 +12,7 @@ From Python (see the README's "Using footcam from Python")::
 Importing footcam is light: MediaPipe, PyAV and OpenCV load only when a clip is analysed.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 
 from .api import analyze, open_results  # noqa: E402
 from .config import Config  # noqa: E402

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .config import Config
 from .errors import NoPersonError, VideoError
 from .kinematics.clean import CleanResult, clean_pose

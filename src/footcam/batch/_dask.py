@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import FootcamError
 from ._task import ClipJob, ClipResult, run_clip, run_clip_returning_files, worker_environment
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import __version__
+from .._version import __version__
 from ..config import Config
 from ..errors import OutputError, ResultError
 from ..fsutil import BATCH_MARKER, is_leftover

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ResultError
 from ..fsutil import atomic_write_text
 from ..results import ClipResult as ClipFolder

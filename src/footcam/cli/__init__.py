@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..errors import FootcamError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}

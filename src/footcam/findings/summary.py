@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..kinematics.quality import SCREENED
 from .rules import (CONSISTENCY_SD_DEG, CONSISTENCY_SD_PCT, FULL_CONFIDENCE_CYCLES, KEY_VALUES,
                     MIN_CYCLES, REFERENCES, RULES, RUNNING_KEY_VALUES, RUNNING_NOTE, VIEW_LIMITS,

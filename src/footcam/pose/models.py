@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ModelError
 from ..fsutil import atomic_write_bytes
 from .network import user_environ, user_proxies

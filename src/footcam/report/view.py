@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .. import __version__
+from .._version import __version__
 from ..constants import SIDES
 from ..errors import ResultError
 from ..findings.rules import CURVE_REFERENCES, KEY_VALUES, REFERENCES, TYPICAL_CURVES
