@@ -16,19 +16,25 @@ from typing import Collection
 from .errors import FootcamError, OutputError
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then ``os.replace``."""
+def atomic_write_with(path: str | Path, write, suffix: str = ".tmp") -> None:
+    """``write(tmp_path)`` writes a temporary file in the same folder, then ``os.replace``
+    puts it at ``path``: a file with the final name is always complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        write(Path(tmp))
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then ``os.replace``."""
+    atomic_write_with(path, lambda tmp: tmp.write_bytes(data))
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -229,12 +235,7 @@ def claim_output_dir(folder: str | Path, kinds: Collection[OutputKind], *, insid
             raise OutputError("cannot create the output folder: a part of its path is a file, "
                               "not a folder", folder) from None
         raise OutputError(f"cannot write in the output folder: {_out_problem(e)}", folder) from None
-    try:
-        problem = ownership_problem(folder, kinds)
-    except OSError as e:
-        raise OutputError(f"cannot read the output folder: {_out_problem(e)}", folder) from None
-    if problem:
-        raise OutputError(problem, folder)
+    check_replaceable(folder, kinds)
     place = folder if (inside and exists) else _nearest_existing(folder.parent)
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".footcam-probe-", dir=place))

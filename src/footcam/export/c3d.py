@@ -21,13 +21,12 @@
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 import numpy as np
 
+from ..fsutil import atomic_write_with
 from ._frame import PictureFrame
 from ._read import ClipData, ExportError
 
@@ -150,14 +149,5 @@ def write_c3d(clip: ClipData, path: str | Path) -> tuple[Path, list[str]]:
     if frame.metres:
         c.add_parameter("FOOTCAM", "PX_PER_M", np.array([float(frame.px_per_m)]))
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.c3d", dir=path.parent)
-    os.close(fd)
-    try:
-        c.write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_with(path, lambda tmp: c.write(str(tmp)), suffix=".tmp.c3d")
     return path, notes
